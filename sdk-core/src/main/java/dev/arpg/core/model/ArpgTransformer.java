@@ -1,0 +1,270 @@
+package dev.arpg.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import dev.arpg.core.weights.StateDict;
+import dev.arpg.core.weights.WeightBinding;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The ARPG transformer (ARPG-SPEC section 3) on DJL: a self-attention stage turns the fed tokens
+ * into one shared key/value pair, and a cross-attention stage runs position queries against it.
+ * Parameters carry the PyTorch state-dict names, so published checkpoints load as they are.
+ *
+ * <p>Two entry points: {@link #forward} runs whole sequences (teacher forcing and training, with
+ * or without causal masks), {@link #decodeStep} runs one decoding step on a {@link KvCache}. Both
+ * are float32. The model is immutable once loaded and may be shared by concurrent requests; every
+ * array a call creates belongs to the manager of the caller's input arrays.
+ */
+public final class ArpgTransformer implements AutoCloseable {
+    private final ArpgConfig config;
+    private final NDManager manager;
+    private final Map<String, NDArray> parameters;
+    private final RopeTable.Device rope;
+    private final float attentionScale;
+
+    private ArpgTransformer(ArpgConfig config, NDManager manager, Map<String, NDArray> parameters) {
+        this.config = config;
+        this.manager = manager;
+        this.parameters = parameters;
+        this.rope = new RopeTable.Device(
+                new RopeTable(config.gridSize(), config.headDim(), config.ropeBase()), manager);
+        this.attentionScale = (float) (1.0 / Math.sqrt(config.headDim()));
+    }
+
+    /**
+     * Loads a model from a state dict, checking every name and shape first.
+     *
+     * @param config the model sizes
+     * @param weights the state dict (published checkpoint, safetensors or our own bundle)
+     * @param parent manager under which the model's own manager is created
+     * @return the model; close it to free its weights
+     * @throws dev.arpg.api.ModelLoadException listing every missing key and shape mismatch
+     */
+    public static ArpgTransformer load(ArpgConfig config, StateDict weights, NDManager parent) {
+        Map<String, long[]> shapes = config.parameterShapes();
+        WeightBinding.check("ARPG " + describe(config), shapes, weights);
+        NDManager manager = parent.newSubManager();
+        try {
+            Map<String, NDArray> params = new LinkedHashMap<>();
+            for (String name : shapes.keySet()) {
+                NDArray array = weights.get(name).toNDArray(manager);
+                array.setName(name);
+                params.put(name, array);
+            }
+            return new ArpgTransformer(config, manager, Collections.unmodifiableMap(params));
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private static String describe(ArpgConfig c) {
+        return "(dim " + c.dim() + ", " + c.layers() + " layers, " + c.heads() + " heads, vocab "
+                + c.vocabSize() + ", " + c.numClasses() + " classes, " + c.blockSize() + " tokens)";
+    }
+
+    /** @return the model sizes */
+    public ArpgConfig config() {
+        return config;
+    }
+
+    /** @return the manager that owns the weights; requests create sub-managers of it */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /**
+     * The parameters by state-dict name, in state-dict order. Training marks them as requiring
+     * gradients; inference must not modify them.
+     *
+     * @return an unmodifiable view
+     */
+    public Map<String, NDArray> parameters() {
+        return parameters;
+    }
+
+    private NDArray p(String name) {
+        return parameters.get(name);
+    }
+
+    /**
+     * Runs whole sequences through the model, as the reference's {@code forward_shared}.
+     *
+     * @param inputIds I64 {@code [B, L]}: class (or null-class) id first, then image tokens
+     * @param keyRows I64 {@code [B, L]}: RoPE table row of every input token (0 for the class)
+     * @param queryRows I64 {@code [B, Q]}: RoPE table row of every target position
+     * @param causal true for training semantics (query i and token i see tokens 0..i only)
+     * @param recorder receives the named intermediate activations
+     * @return logits {@code [B, Q, vocab]}
+     */
+    public NDArray forward(NDArray inputIds, NDArray keyRows, NDArray queryRows, boolean causal,
+            ActivationRecorder recorder) {
+        NDManager m = inputIds.getManager();
+        int length = (int) inputIds.getShape().get(1);
+        int queries = (int) queryRows.getShape().get(1);
+        NDArray selfMask = causal ? causalMask(m, length, length) : null;
+        NDArray crossMask = causal ? causalMask(m, queries, length) : null;
+        NDArray x = embed(inputIds);
+        recorder.record("embeddings.input", x);
+        NDArray q = maskQueries(m, (int) inputIds.getShape().get(0), queries);
+        recorder.record("embeddings.queries", q);
+        return run(x, keyRows, q, queryRows, selfMask, crossMask, null, recorder);
+    }
+
+    /**
+     * One decoding step: feeds tokens into the cache and predicts the target positions. No mask
+     * is applied: the fed tokens see everything cached and each other, as in the reference.
+     *
+     * @param cache the request's cache; this step's keys and values are appended
+     * @param fedIds I64 {@code [B, F]} tokens fed this step (F may be 0 when only queries run)
+     * @param fedRows I64 {@code [1, F]} RoPE rows of the fed tokens
+     * @param queries float32 {@code [B, K, dim]} starting query stream (mask embeddings or control)
+     * @param queryRows I64 {@code [1, K]} RoPE rows of the targets
+     * @return logits {@code [B, K, vocab]}
+     */
+    public NDArray decodeStep(KvCache cache, NDArray fedIds, NDArray fedRows, NDArray queries,
+            NDArray queryRows) {
+        cache.begin((int) fedIds.getShape().get(1));
+        try {
+            return run(embed(fedIds), fedRows, queries, queryRows, null, null, cache, ActivationRecorder.NONE);
+        } finally {
+            cache.commit();
+        }
+    }
+
+    /**
+     * The [MASK] embedding at every target: the default starting query stream.
+     *
+     * @param m the request's manager
+     * @param batch rows
+     * @param targets targets per row
+     * @return {@code [batch, targets, dim]}
+     */
+    public NDArray maskQueries(NDManager m, int batch, int targets) {
+        NDArray mask = p("embeddings.weight").get(m, new NDIndex("{}", config.maskTokenId()));
+        return mask.reshape(1, 1, config.dim()).broadcast(batch, targets, config.dim());
+    }
+
+    private NDArray run(NDArray x, NDArray keyRows, NDArray q, NDArray queryRows, NDArray selfMask,
+            NDArray crossMask, KvCache cache, ActivationRecorder recorder) {
+        for (int i = 0; i < config.layersPerStage(); i++) {
+            x = selfBlock(i, x, keyRows, selfMask, cache);
+            recorder.record("layers.self_dec." + i, x);
+        }
+        NDArray xn = rmsNorm(x, p("layers.norm.weight"));
+        recorder.record("layers.norm", xn);
+        NDArray k = linear(xn, "layers.to_k.weight");
+        NDArray v = linear(xn, "layers.to_v.weight");
+        recorder.record("layers.to_k", k);
+        recorder.record("layers.to_v", v);
+        k = headsFirst(rope.rotate(splitHeads(k), keyRows));
+        v = headsFirst(splitHeads(v));
+        if (cache != null) {
+            NDList kv = cache.append(cache.crossSlot(), k, v);
+            k = kv.get(0);
+            v = kv.get(1);
+        }
+        for (int i = 0; i < config.layersPerStage(); i++) {
+            q = crossBlock(i, q, queryRows, k, v, crossMask);
+            recorder.record("layers.cross_dec." + i, q);
+        }
+        NDArray out = rmsNorm(q, p("norm.weight"));
+        recorder.record("norm", out);
+        NDArray logits = linear(out, "head.weight");
+        recorder.record("head", logits);
+        return logits;
+    }
+
+    private NDArray selfBlock(int i, NDArray x, NDArray rows, NDArray mask, KvCache cache) {
+        String prefix = "layers.self_dec." + i + ".";
+        NDArray h = rmsNorm(x, p(prefix + "attn_norm.weight"));
+        NDArray q = headsFirst(rope.rotate(splitHeads(linear(h, prefix + "attn.to_q.weight")), rows));
+        NDArray k = headsFirst(rope.rotate(splitHeads(linear(h, prefix + "attn.to_k.weight")), rows));
+        NDArray v = headsFirst(splitHeads(linear(h, prefix + "attn.to_v.weight")));
+        if (cache != null) {
+            NDList kv = cache.append(i, k, v);
+            k = kv.get(0);
+            v = kv.get(1);
+        }
+        NDArray attended = mergeHeads(attention(q, k, v, mask));
+        x = x.add(linear(attended, prefix + "attn.proj.weight"));
+        return x.add(feedForward(prefix, rmsNorm(x, p(prefix + "ffn_norm.weight"))));
+    }
+
+    private NDArray crossBlock(int i, NDArray q, NDArray rows, NDArray k, NDArray v, NDArray mask) {
+        String prefix = "layers.cross_dec." + i + ".";
+        NDArray h = rmsNorm(q, p(prefix + "attn_norm.weight"));
+        NDArray qh = headsFirst(rope.rotate(splitHeads(linear(h, prefix + "attn.to_q.weight")), rows));
+        NDArray attended = mergeHeads(attention(qh, k, v, mask));
+        q = q.add(linear(attended, prefix + "attn.proj.weight"));
+        return q.add(feedForward(prefix, rmsNorm(q, p(prefix + "ffn_norm.weight"))));
+    }
+
+    private NDArray feedForward(String prefix, NDArray x) {
+        NDArray gate = linear(x, prefix + "ffn.w1.weight");
+        NDArray up = linear(x, prefix + "ffn.w3.weight");
+        return linear(gate.mul(Activation.sigmoid(gate)).mul(up), prefix + "ffn.w2.weight");
+    }
+
+    private NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask) {
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(attentionScale);
+        if (mask != null) {
+            scores = scores.add(mask);
+        }
+        return scores.softmax(-1).matMul(v);
+    }
+
+    private NDArray rmsNorm(NDArray x, NDArray weight) {
+        NDArray rms = x.square().mean(new int[] {-1}, true).add((float) config.normEps()).sqrt();
+        return x.div(rms).mul(weight);
+    }
+
+    private NDArray linear(NDArray x, String weight) {
+        return Linear.linear(x, p(weight)).singletonOrThrow();
+    }
+
+    private NDArray embed(NDArray ids) {
+        return p("embeddings.weight").get(ids.getManager(), new NDIndex("{}", ids));
+    }
+
+    /** {@code [B, L, dim]} to {@code [B, L, H, headDim]}. */
+    private NDArray splitHeads(NDArray x) {
+        Shape s = x.getShape();
+        return x.reshape(s.get(0), s.get(1), config.heads(), config.headDim());
+    }
+
+    /** {@code [B, L, H, headDim]} to {@code [B, H, L, headDim]}. */
+    private static NDArray headsFirst(NDArray x) {
+        return x.transpose(0, 2, 1, 3);
+    }
+
+    /** {@code [B, H, L, headDim]} to {@code [B, L, dim]}. */
+    private NDArray mergeHeads(NDArray x) {
+        Shape s = x.getShape();
+        return x.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), config.dim());
+    }
+
+    /** Additive mask: query i sees keys 0..i (top-left aligned, as PyTorch's is_causal). */
+    private static NDArray causalMask(NDManager m, int queries, int keys) {
+        float[] mask = new float[queries * keys];
+        for (int i = 0; i < queries; i++) {
+            Arrays.fill(mask, i * keys + Math.min(i + 1, keys), (i + 1) * keys, Float.NEGATIVE_INFINITY);
+        }
+        return m.create(mask, new Shape(queries, keys));
+    }
+
+    /** Frees the weights. */
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

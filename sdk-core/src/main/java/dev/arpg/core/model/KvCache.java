@@ -1,0 +1,86 @@
+package dev.arpg.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Keys and values of every token fed so far during one generation: one pair per self-attention
+ * block plus the pair shared by all cross-attention blocks. Preallocated at full capacity and
+ * written in place, so a step costs no concatenation. Belongs to one request's manager.
+ */
+public final class KvCache {
+    private final NDArray[] keys;
+    private final NDArray[] values;
+    private final int capacity;
+    private int length;
+    private int pending;
+
+    /**
+     * Allocates the cache.
+     *
+     * @param config the model sizes
+     * @param batch rows of the batch (twice the images with classifier-free guidance)
+     * @param capacity most tokens the cache will hold
+     * @param manager the request's manager
+     */
+    public KvCache(ArpgConfig config, int batch, int capacity, NDManager manager) {
+        int slots = config.layersPerStage() + 1;
+        Shape shape = new Shape(batch, config.heads(), capacity, config.headDim());
+        this.keys = new NDArray[slots];
+        this.values = new NDArray[slots];
+        for (int i = 0; i < slots; i++) {
+            keys[i] = manager.zeros(shape, DataType.FLOAT32);
+            values[i] = manager.zeros(shape, DataType.FLOAT32);
+        }
+        this.capacity = capacity;
+    }
+
+    /** @return tokens held */
+    public int length() {
+        return length;
+    }
+
+    /** @return most tokens the cache can hold */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** @return the slot of the keys/values shared by the cross-attention stage */
+    int crossSlot() {
+        return keys.length - 1;
+    }
+
+    void begin(int tokens) {
+        if (length + tokens > capacity) {
+            throw new IllegalStateException(
+                    "KV cache full: " + length + " + " + tokens + " tokens > capacity " + capacity);
+        }
+        pending = tokens;
+    }
+
+    /**
+     * Writes this step's keys and values into a slot and returns everything cached in it.
+     *
+     * @param slot self-attention block index, or {@link #crossSlot()}
+     * @param k {@code [B, H, tokens, headDim]}
+     * @param v {@code [B, H, tokens, headDim]}
+     * @return keys and values of all tokens so far, this step's included
+     */
+    NDList append(int slot, NDArray k, NDArray v) {
+        NDIndex window = new NDIndex(":, :, {}:{}", length, length + pending);
+        keys[slot].set(window, k);
+        values[slot].set(window, v);
+        NDIndex filled = new NDIndex(":, :, :{}", length + pending);
+        NDManager m = k.getManager();
+        return new NDList(keys[slot].get(m, filled), values[slot].get(m, filled));
+    }
+
+    void commit() {
+        length += pending;
+        pending = 0;
+    }
+}
