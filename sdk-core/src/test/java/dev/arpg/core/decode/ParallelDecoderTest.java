@@ -1,0 +1,171 @@
+package dev.arpg.core.decode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDManager;
+import dev.arpg.api.CancellationToken;
+import dev.arpg.api.DecodingOrder;
+import dev.arpg.api.GenerationCancelledException;
+import dev.arpg.api.InvalidRequestException;
+import dev.arpg.api.SamplingSettings;
+import dev.arpg.core.model.ArpgTransformer;
+import dev.arpg.core.testing.TinyArpg;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ParallelDecoderTest {
+    private static NDManager root;
+    private static ArpgTransformer model;
+    private static ParallelDecoder decoder;
+
+    @BeforeAll
+    static void load() {
+        root = NDManager.newBaseManager();
+        model = TinyArpg.load(root);
+        decoder = new ParallelDecoder(model);
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+        root.close();
+    }
+
+    private static DecodeResult run(SamplingSettings settings, int... labels) {
+        return decoder.decode(labels, settings, DecodeListener.NONE, new CancellationToken());
+    }
+
+    private static SamplingSettings.Builder sampling() {
+        return SamplingSettings.builder().steps(8);
+    }
+
+    @Test
+    void sameSeedGivesSameTokensAndOrder() {
+        DecodeResult a = run(sampling().seed(42).build(), 1, 2);
+        DecodeResult b = run(sampling().seed(42).build(), 1, 2);
+        assertThat(a.tokens()).isDeepEqualTo(b.tokens());
+        assertThat(a.order()).containsExactly(b.order());
+        assertThat(a.seed()).isEqualTo(42);
+        assertThat(Arrays.stream(a.tokens()).flatMapToInt(Arrays::stream).allMatch(t -> t >= 0 && t < 64)).isTrue();
+    }
+
+    @Test
+    void differentSeedsGiveDifferentOrdersAndTokens() {
+        DecodeResult a = run(sampling().seed(1).build(), 4);
+        DecodeResult b = run(sampling().seed(2).build(), 4);
+        assertThat(a.order()).isNotEqualTo(b.order());
+        assertThat(a.tokens()[0]).isNotEqualTo(b.tokens()[0]);
+    }
+
+    @Test
+    void withoutSeedAFreshSeedIsChosenAndReported() {
+        DecodeResult a = run(sampling().build(), 4);
+        DecodeResult replay = run(sampling().seed(a.seed()).build(), 4);
+        assertThat(replay.tokens()).isDeepEqualTo(a.tokens());
+    }
+
+    @Test
+    void requestsRunningConcurrentlyGiveTheSameTokensAsAlone() throws Exception {
+        int[][][] alone = new int[4][][];
+        for (int i = 0; i < 4; i++) {
+            alone[i] = run(sampling().seed(100 + i).build(), i, 9 - i).tokens();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<int[][]>> futures = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                int id = i;
+                futures.add(pool.submit(() -> run(sampling().seed(100 + id).build(), id, 9 - id).tokens()));
+            }
+            for (int i = 0; i < 4; i++) {
+                assertThat(futures.get(i).get()).as("request " + i).isDeepEqualTo(alone[i]);
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void topKOfOneAndATinyTopPDrawTheArgmax() {
+        SamplingSettings greedy = sampling().order(DecodingOrder.raster()).greedy(true).build();
+        int[][] expected = run(greedy, 3, 5).tokens();
+        assertThat(run(sampling().order(DecodingOrder.raster()).topK(1).seed(7).build(), 3, 5).tokens())
+                .isDeepEqualTo(expected);
+        assertThat(run(sampling().order(DecodingOrder.raster()).topP(1e-6).seed(8).build(), 3, 5).tokens())
+                .isDeepEqualTo(expected);
+    }
+
+    @Test
+    void rasterOrderDecodesRowByRow() {
+        List<DecodeProgress> steps = new ArrayList<>();
+        decoder.decode(new int[] {0}, sampling().order(DecodingOrder.raster()).seed(3).build(), steps::add,
+                new CancellationToken());
+        int[] positions = steps.stream().flatMapToInt(p -> Arrays.stream(p.positions())).toArray();
+        int[] raster = new int[64];
+        Arrays.setAll(raster, i -> i);
+        assertThat(positions).containsExactly(raster);
+    }
+
+    @Test
+    void listenerSeesEveryStepAndTokensAppearAsDecided() {
+        List<DecodeProgress> steps = new ArrayList<>();
+        DecodeResult result = decoder.decode(new int[] {2}, sampling().seed(5).build(), steps::add,
+                new CancellationToken());
+        assertThat(steps).extracting(DecodeProgress::step).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+        for (DecodeProgress p : steps) {
+            long known = Arrays.stream(p.tokens()[0]).filter(t -> t >= 0).count();
+            assertThat(known).isEqualTo(p.decided());
+        }
+        assertThat(steps.get(7).tokens()).isDeepEqualTo(result.tokens());
+    }
+
+    @Test
+    void cancellationStopsBetweenSteps() {
+        CancellationToken token = new CancellationToken();
+        List<Integer> seen = new ArrayList<>();
+        assertThatThrownBy(() -> decoder.decode(new int[] {1}, sampling().seed(1).build(), p -> {
+            seen.add(p.step());
+            if (p.step() == 2) {
+                token.cancel();
+            }
+        }, token)).isInstanceOf(GenerationCancelledException.class).hasMessageContaining("before step 3 of 8");
+        assertThat(seen).containsExactly(0, 1, 2);
+    }
+
+    @Test
+    void nothingSurvivesARequestOnTheModelManager() {
+        int before = model.manager().getManagedArrays().size();
+        run(sampling().seed(9).build(), 1, 2, 3);
+        assertThatThrownBy(() -> run(sampling().seed(9).build(), 11)).isInstanceOf(InvalidRequestException.class);
+        assertThat(model.manager().getManagedArrays()).hasSize(before);
+    }
+
+    @Test
+    void badRequestsAreRejectedWithAMessageNamingTheProblem() {
+        SamplingSettings ok = sampling().seed(1).build();
+        assertThatThrownBy(() -> run(ok)).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("batch is empty");
+        assertThatThrownBy(() -> run(ok, 10)).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("class label 10 is outside [0, 10)");
+        assertThatThrownBy(() -> run(ok, -1)).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("class label -1");
+        assertThatThrownBy(() -> run(sampling().steps(65).build(), 1)).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("steps must be between 1 and the 64 tokens");
+        assertThatThrownBy(() -> run(sampling().order(DecodingOrder.of(2, 0, 1)).build(), 1))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("has 3 positions but the model generates 64");
+    }
+
+    @Test
+    void oneStepAndOneTokenPerStepBothWork() {
+        assertThat(run(sampling().steps(1).seed(1).build(), 1).tokens()[0]).doesNotContain(-1);
+        assertThat(run(sampling().steps(64).seed(1).build(), 1).tokens()[0]).doesNotContain(-1);
+    }
+}
