@@ -3,6 +3,8 @@ package dev.arpg.core.model;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.arpg.api.InvalidRequestException;
+import dev.arpg.api.ModelLoadException;
+import dev.arpg.core.weights.StateDict;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -98,6 +100,24 @@ public record ArpgConfig(
                 o.has("rope_base") ? o.get("rope_base").getAsDouble() : 10000,
                 o.has("norm_eps") ? o.get("norm_eps").getAsDouble() : 1e-5,
                 o.has("class_dropout_prob") ? o.get("class_dropout_prob").getAsDouble() : 0.1);
+    }
+
+    /**
+     * The config recorded in a weight file's metadata (key {@code config}, the reference's JSON), as
+     * written by the golden harness and by this SDK's own bundles. Published {@code .pt} checkpoints
+     * carry none: use a {@link #preset(String)} for them.
+     *
+     * @param weights a loaded state dict
+     * @return the recorded config
+     * @throws ModelLoadException if the file records no config
+     */
+    public static ArpgConfig recordedIn(StateDict weights) {
+        String json = weights.metadata().get("config");
+        if (json == null) {
+            throw new ModelLoadException(weights.source() + " records no model config: name a preset "
+                    + "(ARPG-L, ARPG-XL, ARPG-XXL) for it");
+        }
+        return fromReferenceJson(json);
     }
 
     /** @return width of one attention head */

@@ -17,7 +17,7 @@ public final class TinyArpg {
 
     /** @return the tiny config, read from the golden file's metadata */
     public static ArpgConfig config() {
-        return ArpgConfig.fromReferenceJson(weights().metadata().get("config"));
+        return ArpgConfig.recordedIn(weights());
     }
 
     /**
@@ -28,7 +28,6 @@ public final class TinyArpg {
      */
     public static ArpgTransformer load(NDManager manager) {
         StateDict weights = weights();
-        return ArpgTransformer.load(ArpgConfig.fromReferenceJson(weights.metadata().get("config")), weights,
-                manager);
+        return ArpgTransformer.load(ArpgConfig.recordedIn(weights), weights, manager);
     }
 }

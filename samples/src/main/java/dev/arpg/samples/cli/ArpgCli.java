@@ -1,0 +1,42 @@
+package dev.arpg.samples.cli;
+
+import dev.arpg.api.ArpgException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code arpg} command line: one subcommand per job. */
+@Command(name = "arpg", mixinStandardHelpOptions = true, version = "arpg 0.1.0",
+        description = "Image generation with ARPG (randomized parallel decoding).",
+        subcommands = {GenerateCommand.class})
+public final class ArpgCli {
+
+    /**
+     * Runs the command line and exits with its status: 0 on success, 1 when the job failed, 2 for
+     * bad arguments. Errors print one line; {@code --verbose} adds the stack trace.
+     *
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /**
+     * Runs the command line without exiting.
+     *
+     * @param args the arguments
+     * @return the exit status
+     */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new ArpgCli());
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            boolean verbose = parsed.hasMatchedOption("--verbose");
+            if (verbose || !(e instanceof ArpgException)) {
+                e.printStackTrace(commandLine.getErr());
+            } else {
+                commandLine.getErr().println("arpg: " + e.getMessage());
+            }
+            return 1;
+        });
+        return cli.execute(args);
+    }
+}
