@@ -2,7 +2,10 @@ package dev.arpg.core.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Element-wise comparisons that report the worst difference and where it is. */
+/**
+ * Element-wise comparisons that report the worst difference and where it is; every comparison also
+ * prints its worst difference, so the test log doubles as a parity report.
+ */
 public final class Tensors {
     private Tensors() {
     }
@@ -27,6 +30,8 @@ public final class Tensors {
                 at = i;
             }
         }
+        System.out.printf("parity %s: max |diff| %.3g over %d values (tolerance %.1g)%n", what, worst,
+                actual.length, tolerance);
         double seen = worst;
         int index = at;
         assertThat(seen).as(() -> what + ": max |diff| " + seen + " at flat index " + index + " (actual "
