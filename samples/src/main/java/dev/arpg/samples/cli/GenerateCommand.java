@@ -9,6 +9,7 @@ import dev.arpg.api.CfgSchedule;
 import dev.arpg.api.SampleSchedule;
 import dev.arpg.api.SamplingSettings;
 import dev.arpg.core.decode.DecodeResult;
+import dev.arpg.core.decode.DecodeTask;
 import dev.arpg.core.decode.ParallelDecoder;
 import dev.arpg.core.model.ArpgConfig;
 import dev.arpg.core.model.ArpgTransformer;
@@ -89,7 +90,7 @@ final class GenerateCommand implements Callable<Integer> {
         DecodeResult result;
         try (NDManager root = NDManager.newBaseManager();
                 ArpgTransformer model = ArpgTransformer.load(config, weights, root)) {
-            result = new ParallelDecoder(model).decode(classes, settings,
+            result = new ParallelDecoder(model).decode(DecodeTask.classes(settings, classes),
                     p -> System.err.printf("step %d/%d: %d/%d tokens%n", p.step() + 1, p.steps(), p.decided(),
                             config.blockSize()),
                     new CancellationToken());

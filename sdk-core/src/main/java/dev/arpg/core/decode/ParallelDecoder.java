@@ -13,11 +13,13 @@ import dev.arpg.core.model.KvCache;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * Randomized parallel decoding (ARPG-SPEC section 6): one decoding order for the batch, a step
  * schedule, classifier-free guidance on a batch of conditional then unconditional rows, KV caches,
- * and several tokens drawn per step.
+ * and several tokens drawn per step. Known tokens of an edit are fed first, in one prefill with the
+ * class token, and kept; control conditions change only the position queries.
  *
  * <p>Thread-safe: each call runs in its own {@link NDManager} scope (closed before it returns, so
  * only the Java result survives) and draws from its own generator seeded by the request, so equal
@@ -38,43 +40,57 @@ public final class ParallelDecoder {
     }
 
     /**
-     * Generates one token grid per class label.
+     * Generates one token grid per class label of the task.
      *
-     * @param classLabels 0-based class labels, one per image
-     * @param settings sampling settings
+     * @param task labels, settings, known tokens and control
      * @param listener told after every step
      * @param cancellation checked before every step
      * @return the tokens, order, seed and plan
-     * @throws InvalidRequestException for an empty batch, an unknown class, too many steps or an
-     *     order that does not fit the model
+     * @throws InvalidRequestException for an unknown class, too many steps, an order or known tokens
+     *     that do not fit the model, or nothing left to generate
      * @throws GenerationCancelledException when cancelled
      */
-    public DecodeResult decode(int[] classLabels, SamplingSettings settings, DecodeListener listener,
-            CancellationToken cancellation) {
-        if (classLabels == null || classLabels.length == 0) {
-            throw new InvalidRequestException("the batch is empty: give at least one class label");
-        }
-        int images = classLabels.length;
+    public DecodeResult decode(DecodeTask task, DecodeListener listener, CancellationToken cancellation) {
+        int images = task.classLabels().length;
         int n = config.blockSize();
-        long[] firstIds = new long[2 * images];
-        for (int b = 0; b < images; b++) {
-            firstIds[b] = config.classTokenId(classLabels[b]);
-            firstIds[images + b] = config.nullClassTokenId();
+        int[] known = knownTokens(task.knownTokens());
+        int[] free = IntStream.range(0, n).filter(i -> known[i] < 0).toArray();
+        if (free.length == 0) {
+            throw new InvalidRequestException("nothing to generate: every cell of the grid is known");
         }
-        DecodePlan plan = DecodePlan.of(n, settings);
+        int[] kept = IntStream.range(0, n).filter(i -> known[i] >= 0).toArray();
+        boolean controlBranch = task.controlGuidance() > 0;
+        if (controlBranch && task.control().isEmpty()) {
+            throw new InvalidRequestException("controlGuidance needs at least one condition");
+        }
+        int rows = (controlBranch ? 3 : 2) * images;
+        long[] fedIds = new long[rows * (1 + kept.length)];
+        long[] fedRows = new long[1 + kept.length];
+        for (int r = 0; r < rows; r++) {
+            int label = task.classLabels()[r % images];
+            boolean nullClass = (r / images == 1) || label == DecodeTask.UNCONDITIONAL;
+            fedIds[r * fedRows.length] = nullClass ? config.nullClassTokenId() : config.classTokenId(label);
+            for (int j = 0; j < kept.length; j++) {
+                fedIds[r * fedRows.length + 1 + j] = known[kept[j]];
+            }
+        }
+        for (int j = 0; j < kept.length; j++) {
+            fedRows[1 + j] = kept[j] + 1L;
+        }
+
+        SamplingSettings settings = task.settings();
+        DecodePlan plan = DecodePlan.of(free.length, settings);
         long seed = settings.seed().orElseGet(() -> new SecureRandom().nextLong());
         SplittableRandom random = new SplittableRandom(seed);
-        int[] order = order(settings, n, random);
+        int[] order = order(settings, free, n, random);
         TokenSampler sampler = new TokenSampler(settings, random);
 
-        int[][] tokens = new int[images][n];
-        for (int[] row : tokens) {
-            Arrays.fill(row, -1);
+        int[][] tokens = new int[images][];
+        for (int b = 0; b < images; b++) {
+            tokens[b] = known.clone();
         }
-        long[] fedIds = firstIds;
-        long[] fedRows = {0};
         try (NDManager request = model.manager().newSubManager()) {
-            KvCache cache = new KvCache(config, 2 * images, n + 1, request);
+            KvCache cache = new KvCache(config, rows, n + 1, request);
             for (int s = 0; s < plan.steps(); s++) {
                 if (cancellation.isCancelled()) {
                     throw new GenerationCancelledException("generation cancelled before step " + s
@@ -83,21 +99,21 @@ public final class ParallelDecoder {
                 int k = plan.count(s);
                 int[] targets = Arrays.copyOfRange(order, plan.start(s), plan.start(s) + k);
                 if (k > 0) {
-                    int[] drawn = step(request, cache, fedIds, fedRows, targets, plan.cfgScale(s), sampler, s);
-                    fedIds = new long[2 * images * k];
+                    int[] drawn = step(request, cache, fedIds, fedRows, targets, task, s, plan, sampler);
+                    fedIds = new long[rows * k];
                     fedRows = new long[k];
                     for (int j = 0; j < k; j++) {
                         fedRows[j] = targets[j] + 1L;
+                        for (int r = 0; r < rows; r++) {
+                            fedIds[r * k + j] = drawn[(r % images) * k + j];
+                        }
                         for (int b = 0; b < images; b++) {
-                            int token = drawn[b * k + j];
-                            tokens[b][targets[j]] = token;
-                            fedIds[b * k + j] = token;
-                            fedIds[(images + b) * k + j] = token;
+                            tokens[b][targets[j]] = drawn[b * k + j];
                         }
                     }
                 }
                 listener.onStep(new DecodeProgress(s, plan.steps(), targets, plan.cfgScale(s),
-                        plan.start(s) + k, copy(tokens)));
+                        kept.length + plan.start(s) + k, copy(tokens)));
             }
         }
         return new DecodeResult(tokens, order, seed, plan);
@@ -105,9 +121,9 @@ public final class ParallelDecoder {
 
     /** Runs the model for one step and draws its tokens, {@code [image][target]} flattened. */
     private int[] step(NDManager request, KvCache cache, long[] fedIds, long[] fedRows, int[] targets,
-            double cfgScale, TokenSampler sampler, int s) {
+            DecodeTask task, int s, DecodePlan plan, TokenSampler sampler) {
+        int images = task.classLabels().length;
         int rows = fedIds.length / fedRows.length;
-        int images = rows / 2;
         int k = targets.length;
         try (NDManager m = request.newSubManager()) {
             NDArray ids = m.create(fedIds, new Shape(rows, fedRows.length));
@@ -117,19 +133,45 @@ public final class ParallelDecoder {
                 targetRows[j] = targets[j] + 1L;
             }
             NDArray queryRows = m.create(targetRows, new Shape(1, k));
-            NDArray logits = model.decodeStep(cache, ids, keyRows, model.maskQueries(m, rows, k), queryRows);
+            NDArray queries = task.control().queries(model.maskEmbedding(m), s, plan.steps(), targets,
+                    2 * images, rows - 2 * images, m);
+            NDArray logits = model.decodeStep(cache, ids, keyRows, queries, queryRows);
             NDArray cond = logits.get("0:{}", images);
-            NDArray uncond = logits.get("{}:", images);
-            NDArray guided = cond.sub(uncond).mul((float) cfgScale).add(uncond);
+            NDArray uncond = logits.get("{}:{}", images, 2 * images);
+            NDArray guided = cond.sub(uncond).mul((float) plan.cfgScale(s)).add(uncond);
+            if (rows > 2 * images) {
+                NDArray uncontrolled = logits.get("{}:", 2 * images);
+                guided = guided.add(cond.sub(uncontrolled).mul((float) task.controlGuidance()));
+            }
             return sampler.pick(guided.toFloatArray(), config.vocabSize(), s);
         }
     }
 
-    private static int[] order(SamplingSettings settings, int n, SplittableRandom random) {
+    private int[] knownTokens(int[] given) {
+        int n = config.blockSize();
+        if (given == null) {
+            int[] none = new int[n];
+            Arrays.fill(none, -1);
+            return none;
+        }
+        if (given.length != n) {
+            throw new InvalidRequestException("known tokens cover " + given.length + " cells but the grid has " + n);
+        }
+        for (int i = 0; i < n; i++) {
+            if (given[i] < -1 || given[i] >= config.vocabSize()) {
+                throw new InvalidRequestException("known token " + given[i] + " at cell " + i + " is outside [0, "
+                        + config.vocabSize() + ") (use -1 for cells to generate)");
+            }
+        }
+        return given;
+    }
+
+    /** The order in which the free cells are decoded. */
+    private static int[] order(SamplingSettings settings, int[] free, int n, SplittableRandom random) {
         return switch (settings.order().kind()) {
             case RANDOM -> {
-                int[] p = identity(n);
-                for (int i = n - 1; i > 0; i--) {
+                int[] p = free.clone();
+                for (int i = p.length - 1; i > 0; i--) {
                     int j = random.nextInt(i + 1);
                     int t = p[i];
                     p[i] = p[j];
@@ -137,24 +179,20 @@ public final class ParallelDecoder {
                 }
                 yield p;
             }
-            case RASTER -> identity(n);
+            case RASTER -> free.clone();
             case GIVEN -> {
                 int[] p = settings.order().permutation().orElseThrow();
                 if (p.length != n) {
                     throw new InvalidRequestException("the decoding order has " + p.length
                             + " positions but the model generates " + n + " tokens");
                 }
-                yield p;
+                boolean[] isFree = new boolean[n];
+                for (int f : free) {
+                    isFree[f] = true;
+                }
+                yield Arrays.stream(p).filter(i -> isFree[i]).toArray();
             }
         };
-    }
-
-    private static int[] identity(int n) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        return p;
     }
 
     private static int[][] copy(int[][] tokens) {

@@ -150,8 +150,17 @@ public final class ArpgTransformer implements AutoCloseable {
      * @return {@code [batch, targets, dim]}
      */
     public NDArray maskQueries(NDManager m, int batch, int targets) {
-        NDArray mask = p("embeddings.weight").get(m, new NDIndex("{}", config.maskTokenId()));
-        return mask.reshape(1, 1, config.dim()).broadcast(batch, targets, config.dim());
+        return maskEmbedding(m).reshape(1, 1, config.dim()).broadcast(batch, targets, config.dim());
+    }
+
+    /**
+     * The embedding of the [MASK] token, where every position query starts.
+     *
+     * @param m the manager that owns the result
+     * @return {@code [dim]}
+     */
+    public NDArray maskEmbedding(NDManager m) {
+        return p("embeddings.weight").get(m, new NDIndex("{}", config.maskTokenId()));
     }
 
     private NDArray run(NDArray x, NDArray keyRows, NDArray q, NDArray queryRows, NDArray selfMask,

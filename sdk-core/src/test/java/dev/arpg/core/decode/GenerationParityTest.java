@@ -80,7 +80,7 @@ class GenerationParityTest {
                 .seed(0)
                 .build();
         List<DecodeProgress> steps = new ArrayList<>();
-        DecodeResult result = new ParallelDecoder(model).decode(labels, settings, steps::add, new CancellationToken());
+        DecodeResult result = new ParallelDecoder(model).decode(DecodeTask.classes(settings, labels), steps::add, new CancellationToken());
 
         JsonArray expectedSteps = run.getAsJsonArray("steps");
         assertThat(steps).hasSize(expectedSteps.size());

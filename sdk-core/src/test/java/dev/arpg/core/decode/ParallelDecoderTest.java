@@ -40,7 +40,7 @@ class ParallelDecoderTest {
     }
 
     private static DecodeResult run(SamplingSettings settings, int... labels) {
-        return decoder.decode(labels, settings, DecodeListener.NONE, new CancellationToken());
+        return decoder.decode(DecodeTask.classes(settings, labels), DecodeListener.NONE, new CancellationToken());
     }
 
     private static SamplingSettings.Builder sampling() {
@@ -106,7 +106,7 @@ class ParallelDecoderTest {
     @Test
     void rasterOrderDecodesRowByRow() {
         List<DecodeProgress> steps = new ArrayList<>();
-        decoder.decode(new int[] {0}, sampling().order(DecodingOrder.raster()).seed(3).build(), steps::add,
+        decoder.decode(DecodeTask.classes(sampling().order(DecodingOrder.raster()).seed(3).build(), 0), steps::add,
                 new CancellationToken());
         int[] positions = steps.stream().flatMapToInt(p -> Arrays.stream(p.positions())).toArray();
         int[] raster = new int[64];
@@ -117,7 +117,7 @@ class ParallelDecoderTest {
     @Test
     void listenerSeesEveryStepAndTokensAppearAsDecided() {
         List<DecodeProgress> steps = new ArrayList<>();
-        DecodeResult result = decoder.decode(new int[] {2}, sampling().seed(5).build(), steps::add,
+        DecodeResult result = decoder.decode(DecodeTask.classes(sampling().seed(5).build(), 2), steps::add,
                 new CancellationToken());
         assertThat(steps).extracting(DecodeProgress::step).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
         for (DecodeProgress p : steps) {
@@ -131,7 +131,7 @@ class ParallelDecoderTest {
     void cancellationStopsBetweenSteps() {
         CancellationToken token = new CancellationToken();
         List<Integer> seen = new ArrayList<>();
-        assertThatThrownBy(() -> decoder.decode(new int[] {1}, sampling().seed(1).build(), p -> {
+        assertThatThrownBy(() -> decoder.decode(DecodeTask.classes(sampling().seed(1).build(), 1), p -> {
             seen.add(p.step());
             if (p.step() == 2) {
                 token.cancel();
@@ -155,8 +155,8 @@ class ParallelDecoderTest {
                 .hasMessageContaining("batch is empty");
         assertThatThrownBy(() -> run(ok, 10)).isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("class label 10 is outside [0, 10)");
-        assertThatThrownBy(() -> run(ok, -1)).isInstanceOf(InvalidRequestException.class)
-                .hasMessageContaining("class label -1");
+        assertThatThrownBy(() -> run(ok, -2)).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("class label -2");
         assertThatThrownBy(() -> run(sampling().steps(65).build(), 1)).isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("steps must be between 1 and the 64 tokens");
         assertThatThrownBy(() -> run(sampling().order(DecodingOrder.of(2, 0, 1)).build(), 1))

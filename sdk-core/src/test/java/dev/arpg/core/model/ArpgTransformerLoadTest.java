@@ -9,6 +9,7 @@ import dev.arpg.api.CancellationToken;
 import dev.arpg.api.ModelLoadException;
 import dev.arpg.api.SamplingSettings;
 import dev.arpg.core.decode.DecodeListener;
+import dev.arpg.core.decode.DecodeTask;
 import dev.arpg.core.decode.ParallelDecoder;
 import dev.arpg.core.testing.Golden;
 import dev.arpg.core.testing.TinyArpg;
@@ -85,8 +86,8 @@ class ArpgTransformerLoadTest {
         });
         try (NDManager m = NDManager.newBaseManager();
                 ArpgTransformer model = ArpgTransformer.load(TinyArpg.config(), StateDict.read(file), m)) {
-            assertThatThrownBy(() -> new ParallelDecoder(model).decode(new int[] {1},
-                    SamplingSettings.builder().steps(8).seed(1).build(), DecodeListener.NONE, new CancellationToken()))
+            assertThatThrownBy(() -> new ParallelDecoder(model).decode(
+                    DecodeTask.classes(SamplingSettings.builder().steps(8).seed(1).build(), 1), DecodeListener.NONE, new CancellationToken()))
                     .isInstanceOf(ArpgException.class).hasMessageContaining("non-finite logit");
         }
     }
