@@ -22,7 +22,7 @@ public interface ImageTokenizer extends AutoCloseable {
         /** Refuse it with an {@link InvalidRequestException}. */
         REJECT,
         /**
-         * Crop the largest centred square, then scale it to {@link #imageSize()} (bicubic);
+         * Crop the largest centred square, then scale it to {@link ImageTokenizer#imageSize()} (bicubic);
          * images that already have the right size are used unchanged.
          */
         CENTER_CROP_AND_SCALE

@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * LlamaGen's VQ tokenizer (ARPG-SPEC section 7) on DJL, float32: encoder, {@code quant_conv},
  * nearest-neighbour search in the L2-normalised codebook, {@code post_quant_conv} and decoder.
- * Parameters carry the PyTorch state-dict names, so published checkpoints load as they are.
+ * Parameters carry the PyTorch state-dict names, so published checkpoints load as they are;
+ * weights stored in 16- or 64-bit floats are converted to float32.
  *
  * <p>The model is immutable once loaded and may be shared by concurrent requests. Every array a
  * call returns or records belongs to the manager of the caller's input array; each block's
@@ -68,11 +69,11 @@ public final class VqModel implements AutoCloseable {
         try {
             Map<String, NDArray> params = new HashMap<>();
             for (Map.Entry<String, long[]> e : shapes.entrySet()) {
-                NDArray array = weights.get(e.getKey()).toNDArray(manager);
-                if (e.getKey().contains("norm") && e.getValue().length == 1) {
-                    array = array.reshape(e.getValue()[0], 1, 1);
-                }
-                params.put(e.getKey(), array);
+                long[] shape = e.getValue();
+                boolean groupNormAffine = e.getKey().contains("norm") && shape.length == 1;
+                Shape stored = groupNormAffine ? new Shape(shape[0], 1, 1) : new Shape(shape);
+                // Always float32, whatever the file stores (F16, BF16, F64).
+                params.put(e.getKey(), manager.create(weights.get(e.getKey()).toFloatArray(), stored));
             }
             return new VqModel(config, manager, params);
         } catch (RuntimeException e) {
