@@ -1,0 +1,104 @@
+package dev.arpg.core.vq;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * The building blocks of the VQ encoder and decoder as raw NDArray ops on state-dict-named
+ * parameters: convolutions, GroupNorm, swish, ResNet and attention blocks, resampling. Every op
+ * takes the activation as its first operand, so results belong to the activation's manager and
+ * never to the one holding the weights.
+ */
+final class VqLayers {
+    private static final Shape ONE = new Shape(1, 1);
+    private static final Shape NO_PADDING = new Shape(0, 0);
+    private static final Shape SAME_PADDING = new Shape(1, 1);
+    private static final Shape STRIDE_TWO = new Shape(2, 2);
+    /** Right and bottom by one ({@code F.pad} order: last axis first). */
+    private static final Shape PAD_RIGHT_BOTTOM = new Shape(0, 1, 0, 1);
+
+    private final Map<String, NDArray> params;
+
+    /**
+     * @param params state-dict name to parameter; GroupNorm weights and biases already shaped
+     *     {@code [C, 1, 1]} so they broadcast over {@code [B, C, H, W]}
+     */
+    VqLayers(Map<String, NDArray> params) {
+        this.params = params;
+    }
+
+    /**
+     * Runs {@code block} with its temporaries in a sub-manager of {@code x}'s manager, keeping only
+     * the result, so a forward pass holds one block's intermediates at a time.
+     */
+    static NDArray scoped(NDArray x, UnaryOperator<NDArray> block) {
+        NDManager outer = x.getManager();
+        try (NDManager inner = outer.newSubManager()) {
+            x.tempAttach(inner);
+            NDArray out = block.apply(x);
+            out.attach(outer);
+            return out;
+        }
+    }
+
+    /** Convolution {@code name} with stride 1: 3x3 kernels keep the size, 1x1 kernels are pointwise. */
+    NDArray conv(NDArray x, String name) {
+        NDArray w = params.get(name + ".weight");
+        Shape padding = w.getShape().get(2) == 1 ? NO_PADDING : SAME_PADDING;
+        return Conv2d.conv2d(x, w, params.get(name + ".bias"), ONE, padding, ONE, 1).singletonOrThrow();
+    }
+
+    /** GroupNorm({@value VqConfig#NORM_GROUPS} groups, eps {@value VqConfig#NORM_EPS}) with affine {@code name}. */
+    NDArray groupNorm(NDArray x, String name) {
+        Shape s = x.getShape();
+        NDArray g = x.reshape(s.get(0), VqConfig.NORM_GROUPS, -1);
+        NDArray centered = g.sub(g.mean(new int[] {2}, true));
+        NDArray variance = centered.square().mean(new int[] {2}, true);
+        NDArray normed = centered.div(variance.add((float) VqConfig.NORM_EPS).sqrt()).reshape(s);
+        return normed.mul(params.get(name + ".weight")).add(params.get(name + ".bias"));
+    }
+
+    static NDArray swish(NDArray x) {
+        return x.mul(Activation.sigmoid(x));
+    }
+
+    /** norm1, swish, conv1, norm2, swish, conv2, plus the input (through {@code nin_shortcut} if present). */
+    NDArray resBlock(NDArray x, String prefix) {
+        NDArray h = conv(swish(groupNorm(x, prefix + "norm1")), prefix + "conv1");
+        h = conv(swish(groupNorm(h, prefix + "norm2")), prefix + "conv2");
+        NDArray shortcut = params.containsKey(prefix + "nin_shortcut.weight") ? conv(x, prefix + "nin_shortcut") : x;
+        return shortcut.add(h);
+    }
+
+    /** Single-head self-attention over all positions, scale 1/sqrt(channels), plus the input. */
+    NDArray attnBlock(NDArray x, String prefix) {
+        Shape s = x.getShape();
+        long b = s.get(0);
+        long c = s.get(1);
+        long n = s.get(2) * s.get(3);
+        NDArray h = groupNorm(x, prefix + "norm");
+        NDArray q = conv(h, prefix + "q").reshape(b, c, n).transpose(0, 2, 1);
+        NDArray k = conv(h, prefix + "k").reshape(b, c, n);
+        NDArray v = conv(h, prefix + "v").reshape(b, c, n);
+        NDArray weights = q.matMul(k).mul((float) (1.0 / Math.sqrt(c))).softmax(2);
+        NDArray attended = v.matMul(weights.transpose(0, 2, 1)).reshape(s);
+        return x.add(conv(attended, prefix + "proj_out"));
+    }
+
+    /** Pads right and bottom by one, then a 3x3 stride-2 convolution: halves the size. */
+    NDArray downsample(NDArray x, String prefix) {
+        String name = prefix + "conv";
+        return Conv2d.conv2d(x.pad(PAD_RIGHT_BOTTOM, 0), params.get(name + ".weight"),
+                params.get(name + ".bias"), STRIDE_TWO, NO_PADDING, ONE, 1).singletonOrThrow();
+    }
+
+    /** Nearest-neighbour x2, then a 3x3 convolution: doubles the size. */
+    NDArray upsample(NDArray x, String prefix) {
+        return conv(x.repeat(2, 2).repeat(3, 2), prefix + "conv");
+    }
+}
