@@ -56,6 +56,16 @@ public final class ConditionRegistry {
         return new ConditionRegistry(factories);
     }
 
+    /**
+     * Wraps factories that are already resolved by name (e.g. a Guice {@code MapBinder}).
+     *
+     * @param factories name to factory
+     * @return the registry
+     */
+    public static ConditionRegistry ofFactories(Map<String, Condition.Factory> factories) {
+        return new ConditionRegistry(new LinkedHashMap<>(factories));
+    }
+
     /** @return the names available */
     public Set<String> names() {
         return factories.keySet();

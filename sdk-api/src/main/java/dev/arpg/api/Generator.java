@@ -35,6 +35,9 @@ public interface Generator extends AutoCloseable {
     /** @return the number of class labels the model knows */
     int numClasses();
 
+    /** @return the sampling settings the model recommends (start requests from them) */
+    SamplingSettings recommendedSampling();
+
     /** @return the conditions this generator's model has control encoders for */
     Set<String> conditions();
 

@@ -13,6 +13,17 @@ public class UnknownConditionException extends InvalidRequestException {
      * @param known the names that are installed
      */
     public UnknownConditionException(String name, Set<String> known) {
-        super("unknown condition '" + name + "'; installed conditions: " + known.stream().sorted().toList());
+        this(name, known, "installed conditions");
+    }
+
+    /**
+     * Creates the exception, saying which list the name was looked up in.
+     *
+     * @param name the unknown name
+     * @param known the names that are available
+     * @param where what the available names are, e.g. {@code control encoders of this model}
+     */
+    public UnknownConditionException(String name, Set<String> known, String where) {
+        super("unknown condition '" + name + "'; " + where + ": " + known.stream().sorted().toList());
     }
 }

@@ -1,0 +1,43 @@
+package dev.arpg.core;
+
+import ai.djl.ndarray.NDManager;
+import dev.arpg.api.ConditionRegistry;
+import dev.arpg.api.Generator;
+import dev.arpg.core.bundle.ModelBundle;
+import dev.arpg.core.generate.ArpgGenerator;
+import dev.arpg.core.inject.Devices;
+import java.nio.file.Path;
+
+/** The shortest way in: open a model bundle as a {@link Generator}, without Guice. */
+public final class Arpg {
+    private Arpg() {
+    }
+
+    /**
+     * Opens a bundle on the CPU with every condition plugin on the class path.
+     *
+     * @param bundleDirectory the bundle directory
+     * @return a generator; close it to free the model
+     */
+    public static Generator load(Path bundleDirectory) {
+        return load(ModelBundle.read(bundleDirectory), "cpu");
+    }
+
+    /**
+     * Opens a bundle on a device with every condition plugin on the class path.
+     *
+     * @param bundle the bundle
+     * @param device {@code cpu}, {@code gpu} or {@code gpu:N}
+     * @return a generator; close it to free the model
+     */
+    public static Generator load(ModelBundle bundle, String device) {
+        NDManager root = NDManager.newBaseManager(Devices.parse(device));
+        try {
+            return new RootOwningGenerator(root, ArpgGenerator.open(bundle, root,
+                    ConditionRegistry.discover(Arpg.class.getClassLoader())));
+        } catch (RuntimeException e) {
+            root.close();
+            throw e;
+        }
+    }
+}
