@@ -29,7 +29,7 @@ public final class ArpgCli {
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new ArpgCli());
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
-            boolean verbose = parsed.hasMatchedOption("--verbose");
+            boolean verbose = parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose");
             if (verbose || !(e instanceof ArpgException)) {
                 e.printStackTrace(commandLine.getErr());
             } else {

@@ -1,0 +1,73 @@
+package dev.arpg.samples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ArpgCliTest {
+    @TempDir
+    Path tmp;
+
+    private static String golden(String file) {
+        String dir = System.getProperty("arpg.golden.dir");
+        assertThat(dir).as("system property arpg.golden.dir (set by the build)").isNotNull();
+        Path path = Path.of(dir, file);
+        assertThat(path).as("golden file").isRegularFile();
+        return path.toString();
+    }
+
+    private record Run(int status, String err) {
+    }
+
+    private static Run run(String... args) {
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true));
+        try {
+            return new Run(ArpgCli.run(args), captured.toString());
+        } finally {
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void generateWritesPngsAndASidecarWithTheSeed() throws Exception {
+        Run r = run("generate", "--arpg-ckpt", golden("arpg-tiny/state_dict.safetensors"), "--vq-ckpt",
+                golden("vq-tiny/state_dict.safetensors"), "--class", "3,9", "--steps", "8", "--seed", "5",
+                "--out", tmp.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        for (String png : new String[] {"arpg-5-00.png", "arpg-5-01.png"}) {
+            assertThat(ImageIO.read(tmp.resolve(png).toFile()).getWidth()).isEqualTo(32);
+        }
+        JsonObject sidecar = JsonParser.parseString(Files.readString(tmp.resolve("arpg-5.json"))).getAsJsonObject();
+        assertThat(sidecar.get("seed").getAsLong()).isEqualTo(5);
+        assertThat(sidecar.getAsJsonArray("tokens")).hasSize(2);
+        assertThat(sidecar.getAsJsonArray("tokens").get(0).getAsJsonArray()).hasSize(64);
+        assertThat(r.err()).contains("step 8/8: 64/64 tokens");
+    }
+
+    @Test
+    void badArgumentsAndFilesGiveOneLineAndANonZeroStatus() {
+        Run badNumber = run("generate", "--steps", "x");
+        assertThat(badNumber.status()).isEqualTo(2);
+        assertThat(badNumber.err()).contains("Invalid value for option '--steps'");
+        Run missing = run("generate", "--arpg-ckpt", tmp.resolve("nope.pt").toString(), "--vq-ckpt", "x.pt");
+        assertThat(missing.status()).isEqualTo(1);
+        assertThat(missing.err()).startsWith("arpg: ").contains("nope.pt").doesNotContain("\tat ");
+        Run noModel = run("generate");
+        assertThat(noModel.status()).isEqualTo(1);
+        assertThat(noModel.err()).contains("name a model: --bundle DIR");
+        Run badClass = run("generate", "--arpg-ckpt", golden("arpg-tiny/state_dict.safetensors"), "--vq-ckpt",
+                golden("vq-tiny/state_dict.safetensors"), "--class", "12", "--verbose");
+        assertThat(badClass.status()).isEqualTo(1);
+        assertThat(badClass.err()).contains("class label 12 is outside [0, 10)").contains("\tat ");
+    }
+}
