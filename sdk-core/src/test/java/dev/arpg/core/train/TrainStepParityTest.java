@@ -14,7 +14,10 @@ import dev.arpg.core.weights.StateDict;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@code arpg-tiny/train_step.safetensors}: loss and every gradient through DJL autograd. */
+/**
+ * {@code arpg-tiny/train_step.safetensors}: loss and every gradient through DJL autograd, then
+ * gradient clipping and one AdamW step.
+ */
 class TrainStepParityTest {
     private static final double TOLERANCE = 2e-3;
 
@@ -60,6 +63,15 @@ class TrainStepParityTest {
                 Tensors.assertClose("grad_total_norm", new float[] {(float) Math.sqrt(squares)},
                         golden.get("grad_total_norm").toFloatArray(), TOLERANCE);
                 assertThat(params).hasSize(38);
+            }
+            double norm = Gradients.clip(params.values(), 1.0);
+            assertThat(norm).isCloseTo(golden.get("grad_total_norm").toFloatArray()[0], org.assertj.core.data.Offset.offset(2e-3));
+            try (AdamW adam = AdamW.arpgRecipe(root)) {
+                adam.step(params, 1e-4);
+            }
+            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                Tensors.assertClose("param_after." + e.getKey(), e.getValue().toFloatArray(),
+                        golden.get("param_after." + e.getKey()).toFloatArray(), 2e-4);
             }
         }
     }

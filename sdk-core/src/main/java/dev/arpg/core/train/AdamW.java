@@ -1,0 +1,120 @@
+package dev.arpg.core.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * AdamW as {@code torch.optim.AdamW} (single-tensor path): decoupled weight decay on parameters
+ * with two or more dimensions only (the ARPG recipe leaves the 1-D norm gains undecayed), bias
+ * corrected moments. Owns its moment buffers; call {@link #step} outside a gradient collector.
+ */
+public final class AdamW implements AutoCloseable {
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final double weightDecay;
+    private final NDManager manager;
+    private final Map<String, NDArray[]> moments = new LinkedHashMap<>();
+    private long steps;
+
+    /**
+     * Creates the optimizer.
+     *
+     * @param beta1 first-moment decay (0.9 in ARPG)
+     * @param beta2 second-moment decay (0.95 in ARPG)
+     * @param eps denominator epsilon (1e-8)
+     * @param weightDecay decoupled decay for matrices (0.05 in ARPG)
+     * @param parent manager under which the moment buffers live
+     */
+    public AdamW(double beta1, double beta2, double eps, double weightDecay, NDManager parent) {
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.manager = parent.newSubManager();
+    }
+
+    /**
+     * The ARPG recipe: betas (0.9, 0.95), eps 1e-8, weight decay 0.05.
+     *
+     * @param parent manager under which the moment buffers live
+     * @return the optimizer
+     */
+    public static AdamW arpgRecipe(NDManager parent) {
+        return new AdamW(0.9, 0.95, 1e-8, 0.05, parent);
+    }
+
+    /** @return the number of steps taken */
+    public long steps() {
+        return steps;
+    }
+
+    /**
+     * The moment buffers by parameter name, {@code [m, v]}, for checkpoints.
+     *
+     * @return an unmodifiable view
+     */
+    public Map<String, NDArray[]> moments() {
+        return java.util.Collections.unmodifiableMap(moments);
+    }
+
+    /**
+     * Restores the state saved in a checkpoint.
+     *
+     * @param stepCount steps taken so far
+     * @param saved first and second moments by parameter name
+     */
+    public void restore(long stepCount, Map<String, NDArray[]> saved) {
+        moments.values().forEach(pair -> {
+            pair[0].close();
+            pair[1].close();
+        });
+        moments.clear();
+        saved.forEach((name, pair) -> {
+            NDArray m = pair[0].duplicate();
+            NDArray v = pair[1].duplicate();
+            m.attach(manager);
+            v.attach(manager);
+            moments.put(name, new NDArray[] {m, v});
+        });
+        steps = stepCount;
+    }
+
+    /**
+     * Updates every parameter from its gradient.
+     *
+     * @param params parameters by name
+     * @param lr the learning rate of this step
+     */
+    public void step(Map<String, NDArray> params, double lr) {
+        steps++;
+        double correction1 = 1 - Math.pow(beta1, steps);
+        double correction2 = Math.sqrt(1 - Math.pow(beta2, steps));
+        float stepSize = (float) (lr / correction1);
+        try (NDManager scratch = manager.newSubManager()) {
+            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                NDArray p = e.getValue();
+                NDArray[] mv = moments.computeIfAbsent(e.getKey(), k -> new NDArray[] {
+                    manager.zeros(p.getShape()), manager.zeros(p.getShape())});
+                NDArray g = p.getGradient();
+                g.attach(scratch);
+                if (p.getShape().dimension() >= 2 && weightDecay != 0) {
+                    p.muli((float) (1 - lr * weightDecay));
+                }
+                mv[0].muli((float) beta1).addi(g.mul((float) (1 - beta1)));
+                mv[1].muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
+                NDArray denominator = mv[1].sqrt().divi((float) correction2).addi((float) eps);
+                denominator.attach(scratch);
+                p.subi(mv[0].div(denominator).muli(stepSize));
+            }
+        }
+    }
+
+    /** Frees the moment buffers. */
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
