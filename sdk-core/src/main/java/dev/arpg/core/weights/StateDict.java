@@ -30,6 +30,18 @@ public final class StateDict {
     }
 
     /**
+     * A state dict built in memory (fresh initialisations, converted weights).
+     *
+     * @param description what it is, used in messages in place of a file name
+     * @param tensors the tensors, in order
+     * @param metadata string metadata
+     * @return the state dict
+     */
+    public static StateDict inMemory(String description, Map<String, HostTensor> tensors, Map<String, String> metadata) {
+        return new StateDict(Path.of(description), tensors, metadata);
+    }
+
+    /**
      * Reads a weight file, choosing the format from its first bytes: a zip archive is read as a
      * {@code torch.save} checkpoint ({@link TorchCheckpointReader}), anything else as safetensors
      * ({@link SafetensorsReader}).

@@ -1,0 +1,88 @@
+package dev.arpg.core.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import dev.arpg.core.model.ActivationRecorder;
+import dev.arpg.core.model.ArpgTransformer;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Trains the ARPG transformer by random-order teacher forcing (ARPG-SPEC section 5): per sample a
+ * fresh permutation and, with the config's probability, the null class instead of its label; mean
+ * cross-entropy over all queries. (The reference's dropout on embeddings, residuals and FFN outputs
+ * is not applied.)
+ */
+public final class ArpgTrainingTask implements TrainingTask {
+    private final ArpgTransformer model;
+    private final TokenData data;
+    private final int batchSize;
+
+    /**
+     * Creates the task.
+     *
+     * @param model the model, trained in place
+     * @param data tokenized images
+     * @param batchSize samples per step
+     */
+    public ArpgTrainingTask(ArpgTransformer model, TokenData data, int batchSize) {
+        this.model = model;
+        this.data = data;
+        this.batchSize = batchSize;
+    }
+
+    @Override
+    public Map<String, NDArray> parameters() {
+        return model.parameters();
+    }
+
+    @Override
+    public int batchSize() {
+        return batchSize;
+    }
+
+    @Override
+    public Map<String, Double> step(SplittableRandom random, GradientCollector collector) {
+        int n = model.config().blockSize();
+        int[][] tokens = new int[batchSize][];
+        int[] labels = new int[batchSize];
+        boolean[] drop = new boolean[batchSize];
+        int[][] orders = new int[batchSize][];
+        for (int b = 0; b < batchSize; b++) {
+            int i = random.nextInt(data.size());
+            tokens[b] = data.tokens()[i];
+            labels[b] = data.labels()[i];
+            drop[b] = random.nextDouble() < model.config().classDropoutProb();
+            orders[b] = permutation(n, random);
+        }
+        try (NDManager m = model.manager().newSubManager()) {
+            TeacherForcing.Batch batch = TeacherForcing.batch(m, model.config(), tokens, labels, drop, orders);
+            NDArray loss = TeacherForcing.loss(TeacherForcing.logits(model, batch, ActivationRecorder.NONE),
+                    batch.targets());
+            collector.backward(loss);
+            return Map.of("loss", (double) loss.getFloat());
+        }
+    }
+
+    /**
+     * A uniformly random permutation of {@code 0..n-1}.
+     *
+     * @param n length
+     * @param random the generator
+     * @return the permutation
+     */
+    static int[] permutation(int n, SplittableRandom random) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+}
