@@ -7,10 +7,15 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.arpg.api.InvalidRequestException;
 import dev.arpg.core.model.ActivationRecorder;
+import dev.arpg.core.weights.HostTensor;
 import dev.arpg.core.weights.StateDict;
 import dev.arpg.core.weights.WeightBinding;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * LlamaGen's VQ tokenizer (ARPG-SPEC section 7) on DJL, float32: encoder, {@code quant_conv},
@@ -28,6 +33,7 @@ public final class VqModel implements AutoCloseable {
     private final VqConfig config;
     private final NDManager manager;
     private final VqLayers layers;
+    private final Map<String, NDArray> params;
     /** Normalised codebook {@code [V, D]}, its transpose and its squared row norms {@code [V]}. */
     private final NDArray codebook;
     private final NDArray codebookT;
@@ -47,6 +53,7 @@ public final class VqModel implements AutoCloseable {
         this.config = config;
         this.manager = manager;
         this.layers = new VqLayers(params);
+        this.params = Collections.unmodifiableMap(params);
         this.codebook = l2Normalize(params.get("quantize.embedding.weight"));
         this.codebookT = codebook.transpose();
         this.codebookSquares = codebook.square().sum(new int[] {1});
@@ -67,19 +74,127 @@ public final class VqModel implements AutoCloseable {
         WeightBinding.check("VQ tokenizer " + config, shapes, weights);
         NDManager manager = parent.newSubManager();
         try {
-            Map<String, NDArray> params = new HashMap<>();
+            Map<String, NDArray> params = new LinkedHashMap<>();
             for (Map.Entry<String, long[]> e : shapes.entrySet()) {
-                long[] shape = e.getValue();
-                boolean groupNormAffine = e.getKey().contains("norm") && shape.length == 1;
-                Shape stored = groupNormAffine ? new Shape(shape[0], 1, 1) : new Shape(shape);
                 // Always float32, whatever the file stores (F16, BF16, F64).
-                params.put(e.getKey(), manager.create(weights.get(e.getKey()).toFloatArray(), stored));
+                params.put(e.getKey(), manager.create(weights.get(e.getKey()).toFloatArray(),
+                        storedShape(e.getKey(), e.getValue())));
             }
             return new VqModel(config, manager, params);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    /** GroupNorm gains and biases are kept as {@code [C, 1, 1]} so they broadcast over feature maps. */
+    private static Shape storedShape(String name, long[] shape) {
+        boolean groupNormAffine = name.contains("norm") && shape.length == 1;
+        return groupNormAffine ? new Shape(shape[0], 1, 1) : new Shape(shape);
+    }
+
+    /**
+     * A new model to train: convolution weights and biases uniform in +-1/sqrt(fan in) (PyTorch's
+     * default scale), GroupNorm gains one and biases zero, the codebook uniform in +-1/V (the
+     * reference's init). Drawn in Java from the seed.
+     *
+     * @param config the model sizes
+     * @param seed the seed
+     * @param parent manager under which the model's own manager is created
+     * @return the model
+     */
+    public static VqModel initialized(VqConfig config, long seed, NDManager parent) {
+        SplittableRandom random = new SplittableRandom(seed);
+        Map<String, HostTensor> tensors = new LinkedHashMap<>();
+        Map<String, Long> fanIn = new HashMap<>();
+        config.parameterShapes().forEach((name, shape) -> {
+            long count = 1;
+            for (long d : shape) {
+                count *= d;
+            }
+            float[] v = new float[Math.toIntExact(count)];
+            if (name.equals("quantize.embedding.weight")) {
+                fill(v, random, 1.0 / shape[0]);
+            } else if (shape.length == 1 && name.contains("norm")) {
+                if (name.endsWith(".weight")) {
+                    Arrays.fill(v, 1f);
+                }
+            } else if (name.endsWith(".weight")) {
+                fanIn.put(name.substring(0, name.length() - ".weight".length()), count / shape[0]);
+                fill(v, random, 1.0 / Math.sqrt(count / shape[0]));
+            } else {
+                fill(v, random, 1.0 / Math.sqrt(fanIn.get(name.substring(0, name.length() - ".bias".length()))));
+            }
+            tensors.put(name, HostTensor.ofFloats(shape, v));
+        });
+        return load(config, StateDict.inMemory("new VQ model (seed " + seed + ")", tensors, Map.of()), parent);
+    }
+
+    private static void fill(float[] v, SplittableRandom random, double bound) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
+        }
+    }
+
+    /**
+     * The parameters by state-dict name, for training (GroupNorm affines shaped {@code [C, 1, 1]}).
+     * After training, export with {@link #stateDict()} and load a new model: the normalised codebook
+     * used by {@link #encode} and {@link #decodeCode} is computed once at load.
+     *
+     * @return name to parameter
+     */
+    public Map<String, NDArray> parameters() {
+        return params;
+    }
+
+    /**
+     * The weights as a state dict with the reference's names and shapes.
+     *
+     * @return name to tensor, in state-dict order
+     */
+    public Map<String, HostTensor> stateDict() {
+        Map<String, HostTensor> out = new LinkedHashMap<>();
+        config.parameterShapes().forEach((name, shape) -> out.put(name, HostTensor.ofFloats(shape,
+                params.get(name).toFloatArray())));
+        return out;
+    }
+
+    /**
+     * What a training step needs from one forward pass.
+     *
+     * @param reconstruction decoded images {@code [B, 3, S, S]}
+     * @param codebookLoss mean squared distance of the chosen codes to the (fixed) latents: moves the codebook
+     * @param commitmentLoss mean squared distance of the latents to the (fixed) codes: moves the encoder
+     */
+    public record TrainingOutput(NDArray reconstruction, NDArray codebookLoss, NDArray commitmentLoss) {
+    }
+
+    /**
+     * A differentiable forward pass: encoder, L2-normalised codebook search on the current weights,
+     * straight-through quantisation ({@code z + sg(code - z)}), decoder.
+     *
+     * @param images float32 {@code [B, 3, S, S]} in [-1, 1]
+     * @return reconstruction and the two codebook losses
+     */
+    public TrainingOutput trainingForward(NDArray images) {
+        int size = config.imageSize();
+        requireShape(images, "images", 3, size, size);
+        NDManager m = images.getManager();
+        NDArray latent = layers.conv(encoder(images, ActivationRecorder.NONE), "quant_conv");
+        long b = latent.getShape().get(0);
+        int d = config.codebookDim();
+        int g = config.gridSize();
+        NDArray z = l2Normalize(latent.transpose(0, 2, 3, 1).reshape(-1, d));
+        NDArray codes = l2Normalize(params.get("quantize.embedding.weight").get(m, new NDIndex(":")));
+        NDArray fixedZ = z.stopGradient();
+        NDArray fixedCodes = codes.stopGradient();
+        NDArray indices = fixedZ.matMul(fixedCodes.transpose()).mul(-2f)
+                .add(fixedCodes.square().sum(new int[] {1})).argMin(1);
+        NDArray q = codes.get(m, new NDIndex("{}", indices));
+        NDArray codebookLoss = q.sub(fixedZ).square().mean();
+        NDArray commitmentLoss = z.sub(q.stopGradient()).square().mean();
+        NDArray straightThrough = z.add(q.sub(z).stopGradient()).reshape(b, g, g, d).transpose(0, 3, 1, 2);
+        return new TrainingOutput(decode(straightThrough, ActivationRecorder.NONE), codebookLoss, commitmentLoss);
     }
 
     /** @return the model sizes */
