@@ -18,17 +18,17 @@ import java.util.Set;
  *     edge map is then resized to the grid with nearest neighbour)
  */
 public record CannySettings(double low, double high, int aperture, boolean l2Gradient, int blur, String resolution) {
-    /** Parameter names. */
+    /** Parameter name of the low threshold. */
     public static final String LOW = "low";
-    /** Parameter names. */
+    /** Parameter name of the high threshold. */
     public static final String HIGH = "high";
-    /** Parameter names. */
+    /** Parameter name of the Sobel aperture. */
     public static final String APERTURE = "aperture";
-    /** Parameter names. */
+    /** Parameter name of the L2 gradient flag. */
     public static final String L2 = "l2";
-    /** Parameter names. */
+    /** Parameter name of the pre-blur kernel size. */
     public static final String BLUR = "blur";
-    /** Parameter names. */
+    /** Parameter name of the where edges are found. */
     public static final String RESOLUTION = "resolution";
     /** The {@code resolution} values. */
     public static final Set<String> RESOLUTIONS = Set.of("grid", "input");

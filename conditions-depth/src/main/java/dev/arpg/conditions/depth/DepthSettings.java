@@ -18,13 +18,13 @@ import java.util.stream.Collectors;
  * @param nonFinite what to do with NaN and infinite values (default {@link NonFinite#REJECT})
  */
 public record DepthSettings(boolean invert, double clipLow, double clipHigh, NonFinite nonFinite) {
-    /** Parameter names. */
+    /** Parameter name of the input is depth (far = large). */
     public static final String INVERT = "invert";
-    /** Parameter names. */
+    /** Parameter name of the lower clip percentile. */
     public static final String CLIP_LOW = "clipLow";
-    /** Parameter names. */
+    /** Parameter name of the upper clip percentile. */
     public static final String CLIP_HIGH = "clipHigh";
-    /** Parameter names. */
+    /** Parameter name of the NaN/Inf policy. */
     public static final String NON_FINITE = "nonFinite";
     /** The defaults. */
     public static final DepthSettings DEFAULTS = new DepthSettings(false, 0, 100, NonFinite.REJECT);
