@@ -1,9 +1,11 @@
 package dev.arpg.core.model;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
@@ -50,15 +52,42 @@ public final class ArpgTransformer implements AutoCloseable {
      * @throws dev.arpg.api.ModelLoadException listing every missing key and shape mismatch
      */
     public static ArpgTransformer load(ArpgConfig config, StateDict weights, NDManager parent) {
-        Map<String, long[]> shapes = config.parameterShapes();
-        WeightBinding.check("ARPG " + describe(config), shapes, weights);
+        WeightBinding.check("ARPG " + describe(config), config.parameterShapes(), weights);
+        return build(config, parent, (name, shape, m) -> weights.get(name).toNDArray(m));
+    }
+
+    /**
+     * Builds a model with random weights, for benchmarks and tests without a weight file: every
+     * matrix is drawn from N(0, 0.02) and every RMSNorm weight is one, as the reference initialises
+     * them. The draws come from the engine's generator, seeded here with {@code seed} (this reseeds
+     * the engine's global generator), so equal seeds give equal weights on one engine.
+     *
+     * @param config the model sizes
+     * @param seed seed of the engine's generator
+     * @param parent manager under which the model's own manager is created
+     * @return the model; close it to free its weights
+     */
+    public static ArpgTransformer random(ArpgConfig config, long seed, NDManager parent) {
+        Engine.getInstance().setRandomSeed((int) (seed ^ (seed >>> 32)));
+        return build(config, parent, (name, shape, m) -> shape.dimension() == 1
+                ? m.ones(shape, DataType.FLOAT32)
+                : m.randomNormal(0f, 0.02f, shape, DataType.FLOAT32));
+    }
+
+    /** Creates one named parameter in the model's manager. */
+    @FunctionalInterface
+    private interface ParameterSource {
+        NDArray create(String name, Shape shape, NDManager manager);
+    }
+
+    private static ArpgTransformer build(ArpgConfig config, NDManager parent, ParameterSource source) {
         NDManager manager = parent.newSubManager();
         try {
             Map<String, NDArray> params = new LinkedHashMap<>();
-            for (String name : shapes.keySet()) {
-                NDArray array = weights.get(name).toNDArray(manager);
-                array.setName(name);
-                params.put(name, array);
+            for (Map.Entry<String, long[]> e : config.parameterShapes().entrySet()) {
+                NDArray array = source.create(e.getKey(), new Shape(e.getValue()), manager);
+                array.setName(e.getKey());
+                params.put(e.getKey(), array);
             }
             return new ArpgTransformer(config, manager, Collections.unmodifiableMap(params));
         } catch (RuntimeException e) {
