@@ -75,7 +75,8 @@ public final class BenchCommand implements Callable<Integer> {
         try (NDManager root = NDManager.newBaseManager()) {
             report.matmulBefore(MachineProbe.matmulGflops(root, 10));
             try (ArpgTransformer transformer = BenchModels.load(model, preset, seed, root)) {
-                report.model(transformer.config(), BenchModels.weightBytes(transformer), MachineProbe.rssBytes());
+                report.model(transformer.config(), BenchModels.weightBytes(transformer), MachineProbe.rssBytes(),
+                        MachineProbe.peakRssBytes());
                 GenerationBench generation = new GenerationBench(transformer, seed);
                 for (int batch : batches) {
                     generation.warmUp(batch);

@@ -16,6 +16,7 @@ final class BenchReport {
     private ArpgConfig config;
     private long weightBytes;
     private long rssAfterLoad = -1;
+    private long peakRssAfterLoad = -1;
     private long peakRssBatch1 = -1;
     private long peakRss = -1;
     private double matmulBefore;
@@ -27,10 +28,11 @@ final class BenchReport {
         this.modelName = modelName;
     }
 
-    void model(ArpgConfig c, long bytes, long rss) {
+    void model(ArpgConfig c, long bytes, long rss, long peakRss) {
         this.config = c;
         this.weightBytes = bytes;
         this.rssAfterLoad = rss;
+        this.peakRssAfterLoad = peakRss;
     }
 
     void matmulBefore(double gflops) {
@@ -118,6 +120,7 @@ final class BenchReport {
         json.add("training", training);
         JsonObject memory = new JsonObject();
         memory.addProperty("rssAfterLoadBytes", rssAfterLoad);
+        memory.addProperty("peakRssAfterLoadBytes", peakRssAfterLoad);
         memory.addProperty("peakRssBatch1Bytes", peakRssBatch1);
         memory.addProperty("peakRssBytes", peakRss);
         json.add("memory", memory);
@@ -143,8 +146,8 @@ final class BenchReport {
                 ? String.format(Locale.ROOT, "training (dim 256, 8 layers, batch %d): %.1f samples/s%n",
                         TrainingBench.BATCH, trainingSamplesPerSecond)
                 : String.format(Locale.ROOT, "training: not measured%n"));
-        t.append(String.format(Locale.ROOT, "RSS: %.0f MB after load, peak %.0f MB at batch 1, peak %.0f MB overall%n",
-                rssAfterLoad / MB, peakRssBatch1 / MB, peakRss / MB));
+        t.append(String.format(Locale.ROOT, "RSS: %.0f MB after load (peak %.0f MB), peak %.0f MB up to batch 1, peak %.0f MB"
+                + " overall%n", rssAfterLoad / MB, peakRssAfterLoad / MB, peakRssBatch1 / MB, peakRss / MB));
         return t.toString();
     }
 }
