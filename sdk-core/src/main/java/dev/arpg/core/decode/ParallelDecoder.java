@@ -120,7 +120,7 @@ public final class ParallelDecoder {
             NDArray logits = model.decodeStep(cache, ids, keyRows, model.maskQueries(m, rows, k), queryRows);
             NDArray cond = logits.get("0:{}", images);
             NDArray uncond = logits.get("{}:", images);
-            NDArray guided = cond.sub(uncond).mul((float) cfgScale).add(uncond);
+            NDArray guided = cond.sub(uncond).muli((float) cfgScale).addi(uncond);
             return sampler.pick(guided.toFloatArray(), config.vocabSize(), s);
         }
     }
