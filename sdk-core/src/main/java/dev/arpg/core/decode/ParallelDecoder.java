@@ -138,10 +138,10 @@ public final class ParallelDecoder {
             NDArray logits = model.decodeStep(cache, ids, keyRows, queries, queryRows);
             NDArray cond = logits.get("0:{}", images);
             NDArray uncond = logits.get("{}:{}", images, 2 * images);
-            NDArray guided = cond.sub(uncond).mul((float) plan.cfgScale(s)).add(uncond);
+            NDArray guided = cond.sub(uncond).muli((float) plan.cfgScale(s)).addi(uncond);
             if (rows > 2 * images) {
                 NDArray uncontrolled = logits.get("{}:", 2 * images);
-                guided = guided.add(cond.sub(uncontrolled).mul((float) task.controlGuidance()));
+                guided.addi(cond.sub(uncontrolled).muli((float) task.controlGuidance()));
             }
             return sampler.pick(guided.toFloatArray(), config.vocabSize(), s);
         }

@@ -1,9 +1,12 @@
 package dev.arpg.core.model;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
@@ -30,11 +33,13 @@ public final class ArpgTransformer implements AutoCloseable {
     private final Map<String, NDArray> parameters;
     private final RopeTable.Device rope;
     private final float attentionScale;
+    private final Fused fused;
 
-    private ArpgTransformer(ArpgConfig config, NDManager manager, Map<String, NDArray> parameters) {
+    private ArpgTransformer(ArpgConfig config, NDManager manager, Map<String, NDArray> parameters, Fused fused) {
         this.config = config;
         this.manager = manager;
         this.parameters = parameters;
+        this.fused = fused;
         this.rope = new RopeTable.Device(
                 new RopeTable(config.gridSize(), config.headDim(), config.ropeBase()), manager);
         this.attentionScale = (float) (1.0 / Math.sqrt(config.headDim()));
@@ -50,17 +55,45 @@ public final class ArpgTransformer implements AutoCloseable {
      * @throws dev.arpg.api.ModelLoadException listing every missing key and shape mismatch
      */
     public static ArpgTransformer load(ArpgConfig config, StateDict weights, NDManager parent) {
-        Map<String, long[]> shapes = config.parameterShapes();
-        WeightBinding.check("ARPG " + describe(config), shapes, weights);
+        WeightBinding.check("ARPG " + describe(config), config.parameterShapes(), weights);
+        return build(config, parent, (name, shape, m) -> weights.get(name).toNDArray(m));
+    }
+
+    /**
+     * Builds a model with random weights, for benchmarks and tests without a weight file: every
+     * matrix is drawn from N(0, 0.02) and every RMSNorm weight is one, as the reference initialises
+     * them. The draws come from the engine's generator, seeded here with {@code seed} (this reseeds
+     * the engine's global generator), so equal seeds give equal weights on one engine.
+     *
+     * @param config the model sizes
+     * @param seed seed of the engine's generator
+     * @param parent manager under which the model's own manager is created
+     * @return the model; close it to free its weights
+     */
+    public static ArpgTransformer random(ArpgConfig config, long seed, NDManager parent) {
+        Engine.getInstance().setRandomSeed((int) (seed ^ (seed >>> 32)));
+        return build(config, parent, (name, shape, m) -> shape.dimension() == 1
+                ? m.ones(shape, DataType.FLOAT32)
+                : m.randomNormal(0f, 0.02f, shape, DataType.FLOAT32));
+    }
+
+    /** Creates one named parameter in the model's manager. */
+    @FunctionalInterface
+    private interface ParameterSource {
+        NDArray create(String name, Shape shape, NDManager manager);
+    }
+
+    private static ArpgTransformer build(ArpgConfig config, NDManager parent, ParameterSource source) {
         NDManager manager = parent.newSubManager();
         try {
             Map<String, NDArray> params = new LinkedHashMap<>();
-            for (String name : shapes.keySet()) {
-                NDArray array = weights.get(name).toNDArray(manager);
-                array.setName(name);
-                params.put(name, array);
+            for (Map.Entry<String, long[]> e : config.parameterShapes().entrySet()) {
+                NDArray array = source.create(e.getKey(), new Shape(e.getValue()), manager);
+                array.setName(e.getKey());
+                params.put(e.getKey(), array);
             }
-            return new ArpgTransformer(config, manager, Collections.unmodifiableMap(params));
+            Fused fused = Fused.of(config, params);
+            return new ArpgTransformer(config, manager, Collections.unmodifiableMap(params), fused);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -117,7 +150,7 @@ public final class ArpgTransformer implements AutoCloseable {
         recorder.record("embeddings.input", x);
         NDArray q = maskQueries(m, (int) inputIds.getShape().get(0), queries);
         recorder.record("embeddings.queries", q);
-        return run(x, keyRows, q, queryRows, selfMask, crossMask, null, recorder);
+        return run(x, keyRows, q, queryRows, selfMask, crossMask, recorder);
     }
 
     /**
@@ -135,7 +168,19 @@ public final class ArpgTransformer implements AutoCloseable {
             NDArray queryRows) {
         cache.begin((int) fedIds.getShape().get(1));
         try {
-            return run(embed(fedIds), fedRows, queries, queryRows, null, null, cache, ActivationRecorder.NONE);
+            NDManager m = queries.getManager();
+            NDArray[] fedTables = rope.stepTables(m, fedRows, 2, 3);
+            NDArray[] queryTables = rope.stepTables(m, queryRows, 1, 1);
+            NDArray x = embed(fedIds);
+            for (int i = 0; i < config.layersPerStage(); i++) {
+                x = inLayerScope(x, i, (layer, in) -> cachedSelfBlock(layer, in, fedTables, cache));
+            }
+            NDArray kv = sharedKeysValues(x, fedTables, cache);
+            NDArray q = queries;
+            for (int i = 0; i < config.layersPerStage(); i++) {
+                q = inLayerScope(q, i, (layer, in) -> cachedCrossBlock(layer, in, queryTables, kv));
+            }
+            return linear(rmsNorm(q, p("norm.weight")), "head.weight");
         } finally {
             cache.commit();
         }
@@ -164,9 +209,9 @@ public final class ArpgTransformer implements AutoCloseable {
     }
 
     private NDArray run(NDArray x, NDArray keyRows, NDArray q, NDArray queryRows, NDArray selfMask,
-            NDArray crossMask, KvCache cache, ActivationRecorder recorder) {
+            NDArray crossMask, ActivationRecorder recorder) {
         for (int i = 0; i < config.layersPerStage(); i++) {
-            x = selfBlock(i, x, keyRows, selfMask, cache);
+            x = selfBlock(i, x, keyRows, selfMask);
             recorder.record("layers.self_dec." + i, x);
         }
         NDArray xn = rmsNorm(x, p("layers.norm.weight"));
@@ -177,11 +222,6 @@ public final class ArpgTransformer implements AutoCloseable {
         recorder.record("layers.to_v", v);
         k = headsFirst(rope.rotate(splitHeads(k), keyRows));
         v = headsFirst(splitHeads(v));
-        if (cache != null) {
-            NDList kv = cache.append(cache.crossSlot(), k, v);
-            k = kv.get(0);
-            v = kv.get(1);
-        }
         for (int i = 0; i < config.layersPerStage(); i++) {
             q = crossBlock(i, q, queryRows, k, v, crossMask);
             recorder.record("layers.cross_dec." + i, q);
@@ -193,17 +233,12 @@ public final class ArpgTransformer implements AutoCloseable {
         return logits;
     }
 
-    private NDArray selfBlock(int i, NDArray x, NDArray rows, NDArray mask, KvCache cache) {
+    private NDArray selfBlock(int i, NDArray x, NDArray rows, NDArray mask) {
         String prefix = "layers.self_dec." + i + ".";
         NDArray h = rmsNorm(x, p(prefix + "attn_norm.weight"));
         NDArray q = headsFirst(rope.rotate(splitHeads(linear(h, prefix + "attn.to_q.weight")), rows));
         NDArray k = headsFirst(rope.rotate(splitHeads(linear(h, prefix + "attn.to_k.weight")), rows));
         NDArray v = headsFirst(splitHeads(linear(h, prefix + "attn.to_v.weight")));
-        if (cache != null) {
-            NDList kv = cache.append(i, k, v);
-            k = kv.get(0);
-            v = kv.get(1);
-        }
         NDArray attended = mergeHeads(attention(q, k, v, mask));
         x = x.add(linear(attended, prefix + "attn.proj.weight"));
         return x.add(feedForward(prefix, rmsNorm(x, p(prefix + "ffn_norm.weight"))));
@@ -216,6 +251,83 @@ public final class ArpgTransformer implements AutoCloseable {
         NDArray attended = mergeHeads(attention(qh, k, v, mask));
         q = q.add(linear(attended, prefix + "attn.proj.weight"));
         return q.add(feedForward(prefix, rmsNorm(q, p(prefix + "ffn_norm.weight"))));
+    }
+
+    /** One block of the decoding path, run on an input it may not modify. */
+    @FunctionalInterface
+    private interface Block {
+        NDArray apply(int layer, NDArray in);
+    }
+
+    /**
+     * Runs a block in its own scope, so its intermediates are freed as soon as it returns: a step
+     * then holds one block's activations at a time, not all of them.
+     */
+    private static NDArray inLayerScope(NDArray in, int layer, Block block) {
+        NDManager parent = in.getManager();
+        try (NDManager scope = parent.newSubManager()) {
+            in.tempAttach(scope);
+            NDArray out = block.apply(layer, in);
+            out.attach(parent);
+            return out;
+        }
+    }
+
+    /** Self-attention block of the decoding path: fused q/k/v, one rotation, packed cache. */
+    private NDArray cachedSelfBlock(int i, NDArray x, NDArray[] tables, KvCache cache) {
+        String prefix = "layers.self_dec." + i + ".";
+        NDArray qkv = headsFirstPacked(RopeTable.Device.rotate(
+                splitParts(Linear.linear(rmsNorm(x, p(prefix + "attn_norm.weight")), fused.selfQkv[i])
+                        .singletonOrThrow(), 3), tables));
+        NDArray kv = cache.appendPacked(i, qkv.get("1:"));
+        NDArray attended = mergeHeads(cachedAttention(qkv.get("0"), kv));
+        NDArray out = x.add(linear(attended, prefix + "attn.proj.weight"));
+        return out.addi(fusedFeedForward(prefix, fused.selfW13[i], rmsNorm(out, p(prefix + "ffn_norm.weight"))));
+    }
+
+    /** The cross stage's keys and values of the fed tokens, written into the cache. */
+    private NDArray sharedKeysValues(NDArray x, NDArray[] fedTables, KvCache cache) {
+        NDArray xn = rmsNorm(x, p("layers.norm.weight"));
+        NDArray kv = splitParts(Linear.linear(xn, fused.crossKv).singletonOrThrow(), 2);
+        NDArray[] tables = {fedTables[0].get(":, :, 1:"), fedTables[1].get(":, :, 1:")};
+        return cache.appendPacked(cache.crossSlot(), headsFirstPacked(RopeTable.Device.rotate(kv, tables)));
+    }
+
+    /** Cross-attention block of the decoding path, on the shared keys and values. */
+    private NDArray cachedCrossBlock(int i, NDArray q, NDArray[] tables, NDArray kv) {
+        String prefix = "layers.cross_dec." + i + ".";
+        NDArray h = rmsNorm(q, p(prefix + "attn_norm.weight"));
+        NDArray qh = headsFirstPacked(RopeTable.Device.rotate(splitParts(linear(h, prefix + "attn.to_q.weight"), 1),
+                tables)).get("0");
+        NDArray attended = mergeHeads(cachedAttention(qh, kv));
+        NDArray out = q.add(linear(attended, prefix + "attn.proj.weight"));
+        return out.addi(fusedFeedForward(prefix, fused.crossW13[i], rmsNorm(out, p(prefix + "ffn_norm.weight"))));
+    }
+
+    /** SwiGLU with w1 and w3 in one product; the same arithmetic as {@link #feedForward}. */
+    private NDArray fusedFeedForward(String prefix, NDArray w13, NDArray x) {
+        NDArray both = Linear.linear(x, w13).singletonOrThrow();
+        long hidden = config.ffnHidden();
+        NDArray gate = both.get("..., :{}", hidden);
+        NDArray up = both.get("..., {}:", hidden);
+        return linear(gate.mul(Activation.sigmoid(gate)).muli(up), prefix + "ffn.w2.weight");
+    }
+
+    /** Attention of the decoding path: the same arithmetic as {@link #attention}, in place. */
+    private NDArray cachedAttention(NDArray q, NDArray kv) {
+        NDArray scores = q.matMul(kv.get("0").transpose(0, 1, 3, 2)).muli(attentionScale);
+        return scores.softmax(-1).matMul(kv.get("1"));
+    }
+
+    /** {@code [B, L, parts * dim]} to {@code [B, L, parts, H, headDim]}. */
+    private NDArray splitParts(NDArray x, int parts) {
+        Shape s = x.getShape();
+        return x.reshape(s.get(0), s.get(1), parts, config.heads(), config.headDim());
+    }
+
+    /** {@code [B, L, parts, H, headDim]} to {@code [parts, B, H, L, headDim]}. */
+    private static NDArray headsFirstPacked(NDArray x) {
+        return x.transpose(2, 0, 3, 1, 4);
     }
 
     private NDArray feedForward(String prefix, NDArray x) {
@@ -269,6 +381,61 @@ public final class ArpgTransformer implements AutoCloseable {
             Arrays.fill(mask, i * keys + Math.min(i + 1, keys), (i + 1) * keys, Float.NEGATIVE_INFINITY);
         }
         return m.create(mask, new Shape(queries, keys));
+    }
+
+    /**
+     * Weights concatenated along the output axis for the decoding path: q/k/v of every self block,
+     * w1/w3 of every block, and the shared to_k/to_v. Each named parameter is then replaced by a
+     * view into its concatenation, so the weights are held once and training still sees (and
+     * updates) every parameter by its state-dict name.
+     */
+    private static final class Fused {
+        private final NDArray[] selfQkv;
+        private final NDArray[] selfW13;
+        private final NDArray[] crossW13;
+        private final NDArray crossKv;
+
+        private Fused(NDArray[] selfQkv, NDArray[] selfW13, NDArray[] crossW13, NDArray crossKv) {
+            this.selfQkv = selfQkv;
+            this.selfW13 = selfW13;
+            this.crossW13 = crossW13;
+            this.crossKv = crossKv;
+        }
+
+        static Fused of(ArpgConfig config, Map<String, NDArray> params) {
+            int n = config.layersPerStage();
+            NDArray[] qkv = new NDArray[n];
+            NDArray[] selfW13 = new NDArray[n];
+            NDArray[] crossW13 = new NDArray[n];
+            for (int i = 0; i < n; i++) {
+                String self = "layers.self_dec." + i + ".";
+                qkv[i] = concat(params, self + "attn.to_q.weight", self + "attn.to_k.weight", self + "attn.to_v.weight");
+                selfW13[i] = concat(params, self + "ffn.w1.weight", self + "ffn.w3.weight");
+                String cross = "layers.cross_dec." + i + ".";
+                crossW13[i] = concat(params, cross + "ffn.w1.weight", cross + "ffn.w3.weight");
+            }
+            return new Fused(qkv, selfW13, crossW13, concat(params, "layers.to_k.weight", "layers.to_v.weight"));
+        }
+
+        /** Concatenates parameters along axis 0 and puts views of the result in their place. */
+        private static NDArray concat(Map<String, NDArray> params, String... names) {
+            NDList parts = new NDList();
+            for (String name : names) {
+                parts.add(params.get(name));
+            }
+            NDArray joined = NDArrays.concat(parts, 0);
+            long row = 0;
+            for (String name : names) {
+                NDArray original = params.get(name);
+                long rows = original.getShape().get(0);
+                NDArray view = joined.get(new NDIndex("{}:{}", row, row + rows));
+                view.setName(name);
+                params.put(name, view);
+                original.close();
+                row += rows;
+            }
+            return joined;
+        }
     }
 
     /** Frees the weights. */

@@ -1,7 +1,6 @@
 package dev.arpg.core.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -10,11 +9,12 @@ import ai.djl.ndarray.types.Shape;
 /**
  * Keys and values of every token fed so far during one generation: one pair per self-attention
  * block plus the pair shared by all cross-attention blocks. Preallocated at full capacity and
- * written in place, so a step costs no concatenation. Belongs to one request's manager.
+ * written in place, so a step costs no concatenation; keys and values of a slot share one array
+ * {@code [2, B, H, capacity, headDim]}, so a step writes and reads each slot once. Belongs to one
+ * request's manager.
  */
 public final class KvCache {
-    private final NDArray[] keys;
-    private final NDArray[] values;
+    private final NDArray[] slots;
     private final int capacity;
     private int length;
     private int pending;
@@ -28,13 +28,10 @@ public final class KvCache {
      * @param manager the request's manager
      */
     public KvCache(ArpgConfig config, int batch, int capacity, NDManager manager) {
-        int slots = config.layersPerStage() + 1;
-        Shape shape = new Shape(batch, config.heads(), capacity, config.headDim());
-        this.keys = new NDArray[slots];
-        this.values = new NDArray[slots];
-        for (int i = 0; i < slots; i++) {
-            keys[i] = manager.zeros(shape, DataType.FLOAT32);
-            values[i] = manager.zeros(shape, DataType.FLOAT32);
+        Shape shape = new Shape(2, batch, config.heads(), capacity, config.headDim());
+        this.slots = new NDArray[config.layersPerStage() + 1];
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = manager.zeros(shape, DataType.FLOAT32);
         }
         this.capacity = capacity;
     }
@@ -51,7 +48,7 @@ public final class KvCache {
 
     /** @return the slot of the keys/values shared by the cross-attention stage */
     int crossSlot() {
-        return keys.length - 1;
+        return slots.length - 1;
     }
 
     void begin(int tokens) {
@@ -63,20 +60,15 @@ public final class KvCache {
     }
 
     /**
-     * Writes this step's keys and values into a slot and returns everything cached in it.
+     * Writes this step's packed keys and values into a slot and returns everything cached in it.
      *
      * @param slot self-attention block index, or {@link #crossSlot()}
-     * @param k {@code [B, H, tokens, headDim]}
-     * @param v {@code [B, H, tokens, headDim]}
-     * @return keys and values of all tokens so far, this step's included
+     * @param kv {@code [2, B, H, tokens, headDim]}: keys, then values
+     * @return {@code [2, B, H, tokens so far, headDim]}, this step's included
      */
-    NDList append(int slot, NDArray k, NDArray v) {
-        NDIndex window = new NDIndex(":, :, {}:{}", length, length + pending);
-        keys[slot].set(window, k);
-        values[slot].set(window, v);
-        NDIndex filled = new NDIndex(":, :, :{}", length + pending);
-        NDManager m = k.getManager();
-        return new NDList(keys[slot].get(m, filled), values[slot].get(m, filled));
+    NDArray appendPacked(int slot, NDArray kv) {
+        slots[slot].set(new NDIndex(":, :, :, {}:{}", length, length + pending), kv);
+        return slots[slot].get(kv.getManager(), new NDIndex(":, :, :, :{}", length + pending));
     }
 
     void commit() {

@@ -74,15 +74,33 @@ public final class RopeTable {
         return out;
     }
 
-    /** The table as two device arrays, ready to rotate query and key heads. */
+    /**
+     * The table as device arrays, ready to rotate query and key heads: {@code cos}/{@code sin}
+     * {@code [rows, pairs]} for {@link #rotate}, and per channel {@code (cos, cos)} and {@code
+     * (-sin, sin)} {@code [rows, headDim]} for the decoding path's {@link #stepTables}.
+     */
     static final class Device {
         private final NDArray cos;
         private final NDArray sin;
+        private final NDArray channelCos;
+        private final NDArray channelSin;
+        private final int headDim;
 
         Device(RopeTable table, NDManager manager) {
             Shape shape = new Shape(table.rows, table.pairs);
             this.cos = manager.create(table.cos, shape);
             this.sin = manager.create(table.sin, shape);
+            this.headDim = 2 * table.pairs;
+            float[] c = new float[table.rows * headDim];
+            float[] s = new float[table.rows * headDim];
+            for (int i = 0; i < table.rows * table.pairs; i++) {
+                c[2 * i] = table.cos[i];
+                c[2 * i + 1] = table.cos[i];
+                s[2 * i] = -table.sin[i];
+                s[2 * i + 1] = table.sin[i];
+            }
+            this.channelCos = manager.create(c, new Shape(table.rows, headDim));
+            this.channelSin = manager.create(s, new Shape(table.rows, headDim));
         }
 
         /**
@@ -104,6 +122,46 @@ public final class RopeTable {
             NDArray ra = a.mul(c).sub(b.mul(s));
             NDArray rb = b.mul(c).add(a.mul(s));
             return ra.stack(rb, -1).reshape(shape);
+        }
+
+        /**
+         * The multipliers of one decoding step, gathered once and shared by every layer: for
+         * {@code [B, L, parts, H, headDim]} projections whose first {@code rotated} parts are
+         * rotated (queries, keys) and whose other parts pass unchanged (values: cos 1, sin 0).
+         *
+         * @param m owner of the tables
+         * @param rows I64 table rows {@code [1, L]}
+         * @param rotated parts to rotate
+         * @param parts all parts
+         * @return {@code {cos, sin}}, each {@code [1, L, parts, 1, headDim]}
+         */
+        NDArray[] stepTables(NDManager m, NDArray rows, int rotated, int parts) {
+            NDIndex pick = new NDIndex("{}", rows);
+            long length = rows.getShape().get(1);
+            Shape one = new Shape(1, length, 1, 1, headDim);
+            NDArray c = channelCos.get(m, pick).reshape(one).repeat(2, rotated);
+            NDArray s = channelSin.get(m, pick).reshape(one).repeat(2, rotated);
+            if (parts > rotated) {
+                Shape rest = new Shape(1, length, parts - rotated, 1, headDim);
+                c = c.concat(m.ones(rest), 2);
+                s = s.concat(m.zeros(rest), 2);
+            }
+            return new NDArray[] {c, s};
+        }
+
+        /**
+         * Rotates with step tables: {@code x * cos + swapPairs(x) * sin}, which is {@code (a cos - b
+         * sin, b cos + a sin)} for every pair {@code (a, b)}, bit for bit as {@link #rotate}.
+         *
+         * @param x {@code [B, L, parts, H, headDim]}, contiguous
+         * @param tables from {@link #stepTables}
+         * @return the rotated projections, same shape, owned by {@code x}'s manager
+         */
+        static NDArray rotate(NDArray x, NDArray[] tables) {
+            Shape shape = x.getShape();
+            Shape pairs = new Shape(shape.get(0), shape.get(1), shape.get(2), shape.get(3), shape.get(4) / 2, 2);
+            NDArray swapped = x.reshape(pairs).flip(5).reshape(shape).muli(tables[1]);
+            return x.mul(tables[0]).addi(swapped);
         }
     }
 }

@@ -1,0 +1,122 @@
+package dev.arpg.samples.bench;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import dev.arpg.core.model.ArpgTransformer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code arpg bench}: measures, in one process, generation speed (batches x step counts), training
+ * throughput, peak resident memory and the machine's own float32 matmul GFLOP/s, so that the
+ * generator's share of the machine's peak is a ratio that holds on a noisy machine. Writes the
+ * results as JSON and prints a table. See {@code docs/benchmarks.md}.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure generation, training, memory and the machine's matmul speed.")
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--model", defaultValue = "tiny", paramLabel = "NAME|FILE",
+            description = "tiny (golden arpg-tiny), arpg-l (random ARPG-L-size weights) or a weight file."
+                    + " Default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Option(names = "--preset", paramLabel = "NAME",
+            description = "Model sizes (ARPG-L, ARPG-XL, ARPG-XXL) for a weight file that records no config.")
+    String preset;
+
+    @Option(names = "--batches", split = ",", defaultValue = "1,4", paramLabel = "N",
+            description = "Images per call. Default: ${DEFAULT-VALUE}.")
+    int[] batches;
+
+    @Option(names = "--steps-list", split = ",", paramLabel = "N|all",
+            description = "Decoding steps; 'all' is one token per step. Default: 64,all (--quick: 64).")
+    String[] stepsList;
+
+    @Option(names = "--repeats", defaultValue = "1",
+            description = "Timed generations per point; the fastest is reported. Default: ${DEFAULT-VALUE}.")
+    int repeats;
+
+    @Option(names = "--train-steps", description = "Timed training steps (0 skips training). Default: 5 (--quick: 2).")
+    Integer trainSteps;
+
+    @Option(names = "--quick", description = "64 steps only and 2 training steps.")
+    boolean quick;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of weights, orders and draws. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "JSON output. Default: bench-<model>.json.")
+    Path out;
+
+    @Option(names = "--verbose", description = "Print stack traces on errors.")
+    boolean verbose;
+
+    /**
+     * Runs the benchmark alone, outside the {@code arpg} launcher.
+     *
+     * @param args the options
+     */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        useAllCores();
+        BenchReport report = new BenchReport(model);
+        try (NDManager root = NDManager.newBaseManager()) {
+            report.matmulBefore(MachineProbe.matmulGflops(root, 10));
+            try (ArpgTransformer transformer = BenchModels.load(model, preset, seed, root)) {
+                report.model(transformer.config(), BenchModels.weightBytes(transformer), MachineProbe.rssBytes(),
+                        MachineProbe.peakRssBytes());
+                GenerationBench generation = new GenerationBench(transformer, seed);
+                for (int batch : batches) {
+                    generation.warmUp(batch);
+                    for (int steps : steps(transformer.config().blockSize())) {
+                        report.generation(generation.measure(batch, steps, repeats));
+                    }
+                    if (batch == 1) {
+                        report.peakRssBatch1(MachineProbe.peakRssBytes());
+                    }
+                }
+            }
+            int training = trainSteps != null ? trainSteps : quick ? 2 : 5;
+            if (training > 0) {
+                report.training(TrainingBench.samplesPerSecond(root, training, seed));
+            }
+            report.matmulAfter(MachineProbe.matmulGflops(root, 10));
+        }
+        report.finish(MachineProbe.peakRssBytes(), MachineProbe.intraOpThreads());
+        Path file = out != null ? out : Path.of("bench-" + Path.of(model).getFileName() + ".json");
+        JsonObject json = report.json();
+        Files.writeString(file, new GsonBuilder().setPrettyPrinting().create().toJson(json));
+        System.out.print(report.table());
+        System.out.println("JSON: " + file);
+        return 0;
+    }
+
+    private List<Integer> steps(int tokens) {
+        String[] list = stepsList != null ? stepsList : quick ? new String[] {"64"} : new String[] {"64", "all"};
+        List<Integer> out = new ArrayList<>();
+        for (String s : list) {
+            out.add(s.equalsIgnoreCase("all") ? tokens : Math.min(tokens, Integer.parseInt(s.trim())));
+        }
+        return out;
+    }
+
+    /** Intra-op threads = cores, unless the user chose a count (read when the engine starts). */
+    private static void useAllCores() {
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null && System.getenv("OMP_NUM_THREADS") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads",
+                    Integer.toString(Runtime.getRuntime().availableProcessors()));
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.arpg.samples.bench;
+
+import dev.arpg.api.CancellationToken;
+import dev.arpg.api.SamplingSettings;
+import dev.arpg.core.decode.DecodeListener;
+import dev.arpg.core.decode.DecodeResult;
+import dev.arpg.core.decode.DecodeTask;
+import dev.arpg.core.decode.ParallelDecoder;
+import dev.arpg.core.model.ArpgConfig;
+import dev.arpg.core.model.ArpgTransformer;
+import java.util.Arrays;
+
+/** Times class-conditional generation with the default sampling settings and a fixed seed. */
+final class GenerationBench {
+    private final ArpgTransformer model;
+    private final ParallelDecoder decoder;
+    private final long seed;
+
+    /**
+     * @param model the transformer
+     * @param seed seed of every generation, so runs draw the same tokens
+     */
+    GenerationBench(ArpgTransformer model, long seed) {
+        this.model = model;
+        this.decoder = new ParallelDecoder(model);
+        this.seed = seed;
+    }
+
+    /**
+     * One measured configuration.
+     *
+     * @param batch images per call
+     * @param steps decoding steps
+     * @param seconds wall time of every repeat
+     * @param tokensHash hash of the token grids of the last repeat (equal seeds, equal hashes)
+     * @param gflop model FLOPs of one call, in units of 10^9
+     */
+    record Result(int batch, int steps, double[] seconds, int tokensHash, double gflop) {
+        double best() {
+            return Arrays.stream(seconds).min().orElseThrow();
+        }
+
+        double imagesPerSecond() {
+            return batch / best();
+        }
+
+        double secondsPerImage() {
+            return best() / batch;
+        }
+
+        double msPerStep() {
+            return 1000 * best() / steps;
+        }
+
+        double gflops() {
+            return gflop / best();
+        }
+    }
+
+    /** Runs one short generation so that the timed ones find the engine warm. */
+    void warmUp(int batch) {
+        generate(batch, 2);
+    }
+
+    /**
+     * Times {@code repeats} generations.
+     *
+     * @param batch images per call
+     * @param steps decoding steps
+     * @param repeats timed calls
+     * @return the timings
+     */
+    Result measure(int batch, int steps, int repeats) {
+        double[] seconds = new double[repeats];
+        DecodeResult last = null;
+        for (int r = 0; r < repeats; r++) {
+            long start = System.nanoTime();
+            last = generate(batch, steps);
+            seconds[r] = (System.nanoTime() - start) / 1e9;
+        }
+        return new Result(batch, steps, seconds, Arrays.deepHashCode(last.tokens()),
+                FlopCount.generation(model.config(), last.plan(), batch) / 1e9);
+    }
+
+    private DecodeResult generate(int batch, int steps) {
+        ArpgConfig config = model.config();
+        int[] labels = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            labels[b] = b % config.numClasses();
+        }
+        SamplingSettings settings = SamplingSettings.builder().steps(steps).seed(seed).build();
+        return decoder.decode(DecodeTask.classes(settings, labels), DecodeListener.NONE, new CancellationToken());
+    }
+}

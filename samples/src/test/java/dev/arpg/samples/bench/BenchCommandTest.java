@@ -1,0 +1,55 @@
+package dev.arpg.samples.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** A quick {@code bench} run on the tiny model: the JSON has every field, with positive numbers. */
+class BenchCommandTest {
+    /** One intra-op thread: the tiny model gains nothing from more, and tests share the cores. */
+    @BeforeAll
+    static void oneThread() {
+        System.setProperty("ai.djl.pytorch.num_threads", "1");
+    }
+
+    @Test
+    void writesEveryMeasurement(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("bench.json");
+        int status = new CommandLine(new BenchCommand()).execute("--model", "tiny", "--quick",
+                "--batches", "1,2", "--train-steps", "1", "--out", out.toString());
+        assertThat(status).isZero();
+
+        JsonObject json = JsonParser.parseString(Files.readString(out)).getAsJsonObject();
+        assertThat(json.get("model").getAsString()).isEqualTo("tiny");
+        assertThat(json.get("weightBytes").getAsLong()).isPositive();
+        JsonObject machine = json.getAsJsonObject("machine");
+        assertThat(machine.get("matmulGflops").getAsDouble()).isPositive();
+        assertThat(machine.get("intraOpThreads").getAsInt()).isPositive();
+
+        JsonArray runs = json.getAsJsonArray("generation");
+        assertThat(runs).hasSize(2);
+        for (int i = 0; i < runs.size(); i++) {
+            JsonObject run = runs.get(i).getAsJsonObject();
+            assertThat(run.get("batch").getAsInt()).isEqualTo(i == 0 ? 1 : 2);
+            assertThat(run.get("steps").getAsInt()).isEqualTo(64);
+            for (String field : new String[] {"secondsPerImage", "imagesPerSecond", "msPerStep", "gflops",
+                    "fractionOfMatmulPeak"}) {
+                assertThat(run.get(field).getAsDouble()).as(field).isPositive();
+            }
+        }
+        assertThat(json.getAsJsonObject("vqDecode").get("measured").getAsBoolean()).isFalse();
+        assertThat(json.getAsJsonObject("training").get("samplesPerSecond").getAsDouble()).isPositive();
+        JsonObject memory = json.getAsJsonObject("memory");
+        assertThat(memory.get("peakRssBatch1Bytes").getAsLong()).isPositive();
+        assertThat(memory.get("peakRssBytes").getAsLong()).isGreaterThanOrEqualTo(
+                memory.get("peakRssBatch1Bytes").getAsLong());
+    }
+}
