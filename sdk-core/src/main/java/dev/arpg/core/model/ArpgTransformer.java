@@ -141,16 +141,34 @@ public final class ArpgTransformer implements AutoCloseable {
      */
     public NDArray forward(NDArray inputIds, NDArray keyRows, NDArray queryRows, boolean causal,
             ActivationRecorder recorder) {
+        NDArray q = maskQueries(inputIds.getManager(), (int) inputIds.getShape().get(0),
+                (int) queryRows.getShape().get(1));
+        return forward(inputIds, keyRows, q, queryRows, causal, recorder);
+    }
+
+    /**
+     * Runs whole sequences with a given starting query stream (e.g. [MASK] plus control offsets,
+     * for training control encoders).
+     *
+     * @param inputIds I64 {@code [B, L]}: class (or null-class) id first, then image tokens
+     * @param keyRows I64 {@code [B, L]}: RoPE table row of every input token (0 for the class)
+     * @param queries float32 {@code [B, Q, dim]}: the starting query of every target
+     * @param queryRows I64 {@code [B, Q]}: RoPE table row of every target position
+     * @param causal true for training semantics (query i and token i see tokens 0..i only)
+     * @param recorder receives the named intermediate activations
+     * @return logits {@code [B, Q, vocab]}
+     */
+    public NDArray forward(NDArray inputIds, NDArray keyRows, NDArray queries, NDArray queryRows, boolean causal,
+            ActivationRecorder recorder) {
         NDManager m = inputIds.getManager();
         int length = (int) inputIds.getShape().get(1);
-        int queries = (int) queryRows.getShape().get(1);
+        int targets = (int) queryRows.getShape().get(1);
         NDArray selfMask = causal ? causalMask(m, length, length) : null;
-        NDArray crossMask = causal ? causalMask(m, queries, length) : null;
+        NDArray crossMask = causal ? causalMask(m, targets, length) : null;
         NDArray x = embed(inputIds);
         recorder.record("embeddings.input", x);
-        NDArray q = maskQueries(m, (int) inputIds.getShape().get(0), queries);
-        recorder.record("embeddings.queries", q);
-        return run(x, keyRows, q, queryRows, selfMask, crossMask, recorder);
+        recorder.record("embeddings.queries", queries);
+        return run(x, keyRows, queries, queryRows, selfMask, crossMask, recorder);
     }
 
     /**
