@@ -2,13 +2,15 @@ package dev.arpg.samples.cli;
 
 import dev.arpg.api.ArpgException;
 import dev.arpg.samples.bench.BenchCommand;
+import dev.arpg.samples.eval.EvalCommand;
+import dev.arpg.samples.train.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code arpg} command line: one subcommand per job. */
 @Command(name = "arpg", mixinStandardHelpOptions = true, version = "arpg 0.1.0",
         description = "Image generation with ARPG (randomized parallel decoding).",
-        subcommands = {GenerateCommand.class, BenchCommand.class})
+        subcommands = {GenerateCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class})
 public final class ArpgCli {
 
     /**

@@ -20,8 +20,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code arpg generate}: class-conditional generation. Writes one PNG per image and a JSON sidecar
- * with every setting used, the seed included, the token grids and the timings.
+ * {@code arpg generate}: class-conditional generation, optionally controlled by conditions. Writes
+ * one PNG per image and a JSON sidecar with every setting used, the seed and condition parameters
+ * included, the token grids and the timings.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generate images for class labels.")
@@ -35,6 +36,10 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--n", defaultValue = "1", description = "Images per label. Default: ${DEFAULT-VALUE}.")
     int perLabel;
+
+    @Option(names = "--condition", paramLabel = "NAME=IMAGE[,scale=S][,start=A][,end=B][,KEY=VALUE]",
+            description = "A condition with its control image (repeatable), e.g. canny=edges.png,scale=0.8,low=50.")
+    java.util.List<String> conditions = new java.util.ArrayList<>();
 
     @Option(names = "--steps", description = "Decoding steps (default: the model's recommendation, else 64).")
     Integer steps;
@@ -72,8 +77,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         try (Generator generator = Arpg.load(model.bundle(), model.device)) {
-            GenerationRequest request = GenerationRequest.builder().classLabels(classes).imagesPerLabel(perLabel)
-                    .sampling(settings(generator.recommendedSampling())).build();
+            GenerationRequest.Builder builder = GenerationRequest.builder().classLabels(classes)
+                    .imagesPerLabel(perLabel).sampling(settings(generator.recommendedSampling()));
+            conditions.forEach(spec -> builder.condition(ConditionOption.parse(spec)));
+            GenerationRequest request = builder.build();
             GenerationResult result = generator.generate(request, p -> System.err.printf("step %d/%d: %d/%d tokens%n",
                     p.step() + 1, p.steps(), p.tokensDone(), p.tokensTotal()), new dev.arpg.api.CancellationToken());
             Files.createDirectories(out);
@@ -122,6 +129,19 @@ final class GenerateCommand implements Callable<Integer> {
     private static JsonObject sidecar(GenerationResult result) {
         JsonObject json = new JsonObject();
         json.addProperty("seed", result.seed());
+        JsonArray used = new JsonArray();
+        result.conditions().forEach(c -> {
+            JsonObject o = new JsonObject();
+            o.addProperty("name", c.name());
+            o.addProperty("conditioningScale", c.conditioningScale());
+            o.addProperty("guidanceStart", c.guidanceStart());
+            o.addProperty("guidanceEnd", c.guidanceEnd());
+            JsonObject params = new JsonObject();
+            c.parameters().forEach(params::addProperty);
+            o.add("parameters", params);
+            used.add(o);
+        });
+        json.add("conditions", used);
         json.addProperty("sampling", result.sampling().toString());
         JsonArray labels = new JsonArray();
         JsonArray grids = new JsonArray();

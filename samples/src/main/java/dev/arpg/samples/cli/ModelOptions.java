@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * Which model to run: a bundle directory, or published checkpoints. Files that record their config
+ * Which model to run: the embedded default model (no option), a bundle directory, or published checkpoints. Files that record their config
  * (safetensors written by the reference harness or by this SDK) need no preset; published {@code
  * .pt} files need {@code --preset} (the tokenizer defaults to VQ-16).
  */
@@ -32,6 +32,11 @@ final class ModelOptions {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N. Default: ${DEFAULT-VALUE}.")
     String device;
 
+    /** @return the embedded default model: {@code samples/src/main/resources/models/shapes} under {@code arpg.home} */
+    static Path embeddedBundle() {
+        return Path.of(System.getProperty("arpg.home", "."), "samples", "src", "main", "resources", "models", "shapes");
+    }
+
     /** @return the bundle the options name */
     ModelBundle bundle() {
         if (bundle != null) {
@@ -40,8 +45,12 @@ final class ModelOptions {
             }
             return ModelBundle.read(bundle);
         }
+        if (arpgCheckpoint == null && vqCheckpoint == null) {
+            return ModelBundle.read(embeddedBundle());
+        }
         if (arpgCheckpoint == null || vqCheckpoint == null) {
-            throw new InvalidRequestException("name a model: --bundle DIR, or --arpg-ckpt FILE with --vq-ckpt FILE");
+            throw new InvalidRequestException("name a model: --bundle DIR, or --arpg-ckpt FILE with --vq-ckpt FILE"
+                    + " (or neither, for the embedded shapes model)");
         }
         StateDict arpg = StateDict.read(arpgCheckpoint);
         ArpgConfig arpgConfig = preset != null ? ArpgConfig.preset(preset) : ArpgConfig.recordedIn(arpg);

@@ -62,9 +62,16 @@ class ArpgCliTest {
         Run missing = run("generate", "--arpg-ckpt", tmp.resolve("nope.pt").toString(), "--vq-ckpt", "x.pt");
         assertThat(missing.status()).isEqualTo(1);
         assertThat(missing.err()).startsWith("arpg: ").contains("nope.pt").doesNotContain("\tat ");
-        Run noModel = run("generate");
-        assertThat(noModel.status()).isEqualTo(1);
-        assertThat(noModel.err()).contains("name a model: --bundle DIR");
+        Run halfModel = run("generate", "--arpg-ckpt", golden("arpg-tiny/state_dict.safetensors"));
+        assertThat(halfModel.status()).isEqualTo(1);
+        assertThat(halfModel.err()).contains("name a model: --bundle DIR, or --arpg-ckpt FILE with --vq-ckpt FILE");
+        Run badCondition = run("generate", "--arpg-ckpt", golden("arpg-tiny/state_dict.safetensors"), "--vq-ckpt",
+                golden("vq-tiny/state_dict.safetensors"), "--condition", "canny");
+        assertThat(badCondition.status()).isEqualTo(1);
+        assertThat(badCondition.err()).contains("--condition must look like NAME=IMAGE");
+        Run missingImage = run("generate", "--arpg-ckpt", golden("arpg-tiny/state_dict.safetensors"), "--vq-ckpt",
+                golden("vq-tiny/state_dict.safetensors"), "--condition", "canny=" + tmp.resolve("none.png"));
+        assertThat(missingImage.err()).contains("cannot read the control image").contains("(no such file)");
         Run badClass = run("generate", "--arpg-ckpt", golden("arpg-tiny/state_dict.safetensors"), "--vq-ckpt",
                 golden("vq-tiny/state_dict.safetensors"), "--class", "12", "--verbose");
         assertThat(badClass.status()).isEqualTo(1);

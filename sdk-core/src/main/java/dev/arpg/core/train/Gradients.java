@@ -1,6 +1,7 @@
 package dev.arpg.core.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.Collection;
 
 /**
@@ -9,6 +10,8 @@ import java.util.Collection;
  * {@code torch.nn.utils.clip_grad_norm_} does. Call these outside a {@code GradientCollector}.
  */
 public final class Gradients {
+    private static final NDIndex ALL = new NDIndex("...");
+
     private Gradients() {
     }
 
@@ -21,7 +24,7 @@ public final class Gradients {
         for (NDArray p : params) {
             if (p.hasGradient()) {
                 try (NDArray g = p.getGradient()) {
-                    g.subi(g);
+                    g.set(ALL, 0);
                 }
             }
         }

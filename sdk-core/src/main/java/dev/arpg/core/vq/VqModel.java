@@ -184,8 +184,8 @@ public final class VqModel implements AutoCloseable {
         long b = latent.getShape().get(0);
         int d = config.codebookDim();
         int g = config.gridSize();
-        NDArray z = l2Normalize(latent.transpose(0, 2, 3, 1).reshape(-1, d));
-        NDArray codes = l2Normalize(params.get("quantize.embedding.weight").get(m, new NDIndex(":")));
+        NDArray z = smoothNormalize(latent.transpose(0, 2, 3, 1).reshape(-1, d));
+        NDArray codes = smoothNormalize(params.get("quantize.embedding.weight").get(m, new NDIndex(":")));
         NDArray fixedZ = z.stopGradient();
         NDArray fixedCodes = codes.stopGradient();
         NDArray indices = fixedZ.matMul(fixedCodes.transpose()).mul(-2f)
@@ -350,6 +350,14 @@ public final class VqModel implements AutoCloseable {
     /** {@code F.normalize(x, dim=-1)}: rows divided by max(L2 norm, 1e-12). */
     private static NDArray l2Normalize(NDArray x) {
         return x.div(x.square().sum(new int[] {-1}, true).sqrt().maximum(NORMALIZE_EPS));
+    }
+
+    /**
+     * Rows divided by {@code sqrt(|x|^2 + 1e-12)}: equal to {@link #l2Normalize} for non-degenerate
+     * rows, and differentiable at zero (training would otherwise turn a zero row into NaN gradients).
+     */
+    private static NDArray smoothNormalize(NDArray x) {
+        return x.div(x.square().sum(new int[] {-1}, true).add(1e-12f).sqrt());
     }
 
     /** Checks {@code [B, perItem...]} with B &gt; 0. */

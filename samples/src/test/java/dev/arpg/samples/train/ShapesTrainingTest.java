@@ -1,0 +1,74 @@
+package dev.arpg.samples.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.arpg.core.bundle.ModelBundle;
+import dev.arpg.samples.cli.ArpgCli;
+import dev.arpg.samples.eval.ImageMetrics;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The training commands on a few steps: every stage runs, logs a loss that goes down, writes its
+ * weights, and the bundle they make generates images. (CI never trains the full model.)
+ */
+class ShapesTrainingTest {
+    @TempDir
+    Path tmp;
+
+    private static int run(String... args) {
+        PrintStream err = System.err;
+        System.setErr(new PrintStream(new ByteArrayOutputStream(), true));
+        try {
+            return ArpgCli.run(args);
+        } finally {
+            System.setErr(err);
+        }
+    }
+
+    private static double loss(String csvLine) {
+        return Double.parseDouble(csvLine.split(",")[1]);
+    }
+
+    @Test
+    void everyStageTrainsAndTheBundleGenerates() throws Exception {
+        String work = tmp.resolve("work").toString();
+        assertThat(run("train", "vq", "--work", work, "--steps", "12", "--batch", "8", "--lr", "3e-3")).isZero();
+        List<String> vqLog = Files.readAllLines(tmp.resolve("work/vq-loss.csv"));
+        assertThat(loss(vqLog.get(vqLog.size() - 1))).isLessThan(loss(vqLog.get(1)));
+        assertThat(run("train", "arpg", "--work", work, "--steps", "12", "--batch", "8", "--images", "24",
+                "--lr", "3e-3")).isZero();
+        List<String> arpgLog = Files.readAllLines(tmp.resolve("work/arpg-loss.csv"));
+        assertThat(loss(arpgLog.get(arpgLog.size() - 1))).isLessThan(loss(arpgLog.get(1)));
+        assertThat(run("train", "control", "--condition", "depth", "--work", work, "--steps", "3", "--batch", "4",
+                "--images", "8")).isZero();
+        Path bundle = tmp.resolve("bundle");
+        assertThat(run("train", "bundle", "--work", work, "--bundle-out", bundle.toString())).isZero();
+        assertThat(ModelBundle.read(bundle).controls()).containsOnlyKeys("depth");
+        assertThat(run("generate", "--bundle", bundle.toString(), "--class", "1", "--seed", "3", "--out",
+                tmp.resolve("out").toString())).isZero();
+        assertThat(tmp.resolve("out/arpg-3-00.png")).isRegularFile();
+        assertThat(run("train", "control", "--condition", "sketch", "--work", work)).isEqualTo(1);
+    }
+
+    @Test
+    void metricsBehave() {
+        float[] edges = {1, 1, 0, 0};
+        assertThat(ImageMetrics.f1(edges, edges)).isEqualTo(1.0);
+        assertThat(ImageMetrics.f1(new float[] {1, 0, 0, 0}, edges)).isCloseTo(2.0 / 3, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(ImageMetrics.iou(new boolean[] {true, true, false}, new boolean[] {true, false, false})).isEqualTo(0.5);
+        java.awt.image.BufferedImage a = new java.awt.image.BufferedImage(4, 4, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        assertThat(ImageMetrics.psnr(a, a)).isEqualTo(100);
+        java.awt.image.BufferedImage b = new java.awt.image.BufferedImage(4, 4, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        b.setRGB(0, 0, 0xffffff);
+        assertThat(ImageMetrics.psnr(a, b)).isCloseTo(10 * Math.log10(16), org.assertj.core.data.Offset.offset(1e-6));
+        a.setRGB(1, 1, 0xff0000);
+        assertThat(ImageMetrics.foreground(a, 60)).containsExactly(false, false, false, false, false, true, false, false,
+                false, false, false, false, false, false, false, false);
+    }
+}
