@@ -1,5 +1,6 @@
 package dev.arpg.conditions.canny;
 
+import dev.arpg.api.ConditionParameters;
 import dev.arpg.api.InvalidRequestException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -64,7 +65,7 @@ public record CannySettings(double low, double high, int aperture, boolean l2Gra
      * @throws InvalidRequestException for an unknown name or a bad value
      */
     public static CannySettings parse(Map<String, String> parameters) {
-        Parameters p = new Parameters("canny", parameters, Set.of(LOW, HIGH, APERTURE, L2, BLUR, RESOLUTION));
+        ConditionParameters p = new ConditionParameters("canny", parameters, Set.of(LOW, HIGH, APERTURE, L2, BLUR, RESOLUTION));
         return new CannySettings(p.decimal(LOW, DEFAULTS.low), p.decimal(HIGH, DEFAULTS.high),
                 p.integer(APERTURE, DEFAULTS.aperture), p.bool(L2, DEFAULTS.l2Gradient),
                 p.integer(BLUR, DEFAULTS.blur), p.choice(RESOLUTION, DEFAULTS.resolution, RESOLUTIONS));

@@ -1,5 +1,6 @@
 package dev.arpg.conditions.depth;
 
+import dev.arpg.api.ConditionParameters;
 import dev.arpg.api.InvalidRequestException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -48,7 +49,7 @@ public record DepthSettings(boolean invert, double clipLow, double clipHigh, Non
      * @throws InvalidRequestException for an unknown name or a bad value
      */
     public static DepthSettings parse(Map<String, String> parameters) {
-        Parameters p = new Parameters("depth", parameters, Set.of(INVERT, CLIP_LOW, CLIP_HIGH, NON_FINITE));
+        ConditionParameters p = new ConditionParameters("depth", parameters, Set.of(INVERT, CLIP_LOW, CLIP_HIGH, NON_FINITE));
         Set<String> policies = Arrays.stream(NonFinite.values()).map(NonFinite::parameter).collect(Collectors.toSet());
         return new DepthSettings(p.bool(INVERT, DEFAULTS.invert), p.decimal(CLIP_LOW, DEFAULTS.clipLow),
                 p.decimal(CLIP_HIGH, DEFAULTS.clipHigh),

@@ -10,6 +10,7 @@ import dev.arpg.api.Generator;
 import dev.arpg.api.SampleSchedule;
 import dev.arpg.api.SamplingSettings;
 import dev.arpg.core.Arpg;
+import dev.arpg.core.bundle.ModelBundle;
 import dev.arpg.core.image.PngImages;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -98,28 +99,9 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     private SamplingSettings settings(SamplingSettings recommended) {
-        SamplingSettings.Builder b = recommended.toBuilder().greedy(greedy);
-        if (steps != null) {
-            b.steps(steps);
-        }
-        if (guidance != null) {
-            b.guidance(guidance);
-        }
-        if (cfgSchedule != null) {
-            b.cfgSchedule(cfgSchedule);
-        }
-        if (sampleSchedule != null) {
-            b.sampleSchedule(sampleSchedule);
-        }
-        if (temperature != null) {
-            b.temperature(temperature);
-        }
-        if (topK != null) {
-            b.topK(topK);
-        }
-        if (topP != null) {
-            b.topP(topP);
-        }
+        SamplingSettings.Builder b = new ModelBundle.Sampling(steps, guidance,
+                cfgSchedule == null ? null : cfgSchedule.name(), sampleSchedule == null ? null : sampleSchedule.name(),
+                temperature, topK, topP).applyTo(recommended.toBuilder()).greedy(greedy);
         if (seed != null) {
             b.seed(seed);
         }

@@ -13,12 +13,22 @@ import java.util.SplittableRandom;
 
 /**
  * A procedural dataset generated on the fly from a seed, no files needed: one shape of a
- * {@link ShapeKind} per image with random colour, size, position and rotation on a random
- * background, plus its depth map (the shape as a simple solid, near = bright, background black) as
+ * {@link ShapeKind} per image with a random palette colour, size, position and rotation on a
+ * background of another palette colour, plus its depth map (the shape as a simple solid, near = bright, background black) as
  * the {@code depth} control and the image itself as the {@code canny} control (the Canny condition
  * finds its edges). Deterministic: sample {@code i} of a seed is always the same.
  */
 public final class ShapesDataset implements TrainingDataset {
+    /**
+     * The colours shapes and backgrounds are drawn from: a palette rather than any RGB value, so the
+     * tiny tokenizer can represent them exactly after a short training on a CPU.
+     */
+    private static final Color[] PALETTE = {
+        new Color(230, 25, 75), new Color(60, 180, 75), new Color(255, 225, 25), new Color(0, 130, 200),
+        new Color(245, 130, 48), new Color(145, 30, 180), new Color(70, 240, 240), new Color(240, 50, 230),
+        new Color(250, 250, 250), new Color(20, 20, 20), new Color(128, 128, 128), new Color(128, 64, 0),
+    };
+
     private final long seed;
     private final int size;
 
@@ -42,11 +52,11 @@ public final class ShapesDataset implements TrainingDataset {
     public TrainingSample sample(long index) {
         SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
         ShapeKind kind = ShapeKind.values()[(int) Math.floorMod(index, (long) ShapeKind.values().length)];
-        Color background = randomColor(r);
+        Color background = PALETTE[r.nextInt(PALETTE.length)];
         Color foreground;
         do {
-            foreground = randomColor(r);
-        } while (Math.abs(luma(foreground) - luma(background)) < 70);
+            foreground = PALETTE[r.nextInt(PALETTE.length)];
+        } while (Math.abs(luma(foreground) - luma(background)) < 60);
         double radius = size * (0.22 + 0.2 * r.nextDouble());
         double cx = radius + r.nextDouble() * (size - 2 * radius);
         double cy = radius + r.nextDouble() * (size - 2 * radius);
@@ -102,10 +112,6 @@ public final class ShapesDataset implements TrainingDataset {
             depth.getRaster().setSample(p % size, p / size, 0, (int) Math.round(255 * h));
         }
         return depth;
-    }
-
-    private static Color randomColor(SplittableRandom r) {
-        return new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256));
     }
 
     private static double luma(Color c) {

@@ -89,7 +89,16 @@ public record ModelBundle(String name, Path directory, Part<ArpgConfig> arpg, Pa
 
         /** @return the recommended settings on top of the SDK defaults */
         public SamplingSettings toSettings() {
-            SamplingSettings.Builder b = SamplingSettings.builder();
+            return applyTo(SamplingSettings.builder()).build();
+        }
+
+        /**
+         * Overwrites the builder's values with the fields that are set.
+         *
+         * @param b the builder
+         * @return the same builder
+         */
+        public SamplingSettings.Builder applyTo(SamplingSettings.Builder b) {
             if (steps != null) {
                 b.steps(steps);
             }
@@ -111,7 +120,7 @@ public record ModelBundle(String name, Path directory, Part<ArpgConfig> arpg, Pa
             if (topP != null) {
                 b.topP(topP);
             }
-            return b.build();
+            return b;
         }
     }
 

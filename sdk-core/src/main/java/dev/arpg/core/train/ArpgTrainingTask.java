@@ -44,45 +44,13 @@ public final class ArpgTrainingTask implements TrainingTask {
 
     @Override
     public Map<String, Double> step(SplittableRandom random, GradientCollector collector) {
-        int n = model.config().blockSize();
-        int[][] tokens = new int[batchSize][];
-        int[] labels = new int[batchSize];
-        boolean[] drop = new boolean[batchSize];
-        int[][] orders = new int[batchSize][];
-        for (int b = 0; b < batchSize; b++) {
-            int i = random.nextInt(data.size());
-            tokens[b] = data.tokens()[i];
-            labels[b] = data.labels()[i];
-            drop[b] = random.nextDouble() < model.config().classDropoutProb();
-            orders[b] = permutation(n, random);
-        }
+        TeacherForcing.Draw draw = TeacherForcing.Draw.from(data, batchSize, model.config().classDropoutProb(), random);
         try (NDManager m = model.manager().newSubManager()) {
-            TeacherForcing.Batch batch = TeacherForcing.batch(m, model.config(), tokens, labels, drop, orders);
+            TeacherForcing.Batch batch = draw.toBatch(m, model.config());
             NDArray loss = TeacherForcing.loss(TeacherForcing.logits(model, batch, ActivationRecorder.NONE),
                     batch.targets());
             collector.backward(loss);
             return Map.of("loss", (double) loss.getFloat());
         }
-    }
-
-    /**
-     * A uniformly random permutation of {@code 0..n-1}.
-     *
-     * @param n length
-     * @param random the generator
-     * @return the permutation
-     */
-    static int[] permutation(int n, SplittableRandom random) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 }

@@ -74,22 +74,15 @@ public final class ControlTrainingTask implements TrainingTask {
     @Override
     public Map<String, Double> step(SplittableRandom random, GradientCollector collector) {
         int n = base.config().blockSize();
-        int[][] tokens = new int[batchSize][];
-        int[] labels = new int[batchSize];
-        boolean[] drop = new boolean[batchSize];
-        int[][] orders = new int[batchSize][];
+        TeacherForcing.Draw draw = TeacherForcing.Draw.from(data.tokens(), batchSize,
+                base.config().classDropoutProb(), random);
         int mapSize = data.channels() * data.height() * data.width();
         float[] maps = new float[batchSize * mapSize];
         for (int b = 0; b < batchSize; b++) {
-            int i = random.nextInt(data.tokens().size());
-            tokens[b] = data.tokens().tokens()[i];
-            labels[b] = data.tokens().labels()[i];
-            drop[b] = random.nextDouble() < base.config().classDropoutProb();
-            orders[b] = ArpgTrainingTask.permutation(n, random);
-            System.arraycopy(data.maps()[i], 0, maps, b * mapSize, mapSize);
+            System.arraycopy(data.maps()[draw.indices()[b]], 0, maps, b * mapSize, mapSize);
         }
         try (NDManager m = base.manager().newSubManager()) {
-            TeacherForcing.Batch batch = TeacherForcing.batch(m, base.config(), tokens, labels, drop, orders);
+            TeacherForcing.Batch batch = draw.toBatch(m, base.config());
             NDArray offsets = encoder.encode(m.create(maps,
                     new Shape(batchSize, data.channels(), data.height(), data.width())));
             NDArray positions = batch.queryRows().sub(1).expandDims(-1)

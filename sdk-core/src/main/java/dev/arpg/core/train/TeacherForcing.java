@@ -29,6 +29,68 @@ public final class TeacherForcing {
     }
 
     /**
+     * A random training batch drawn from tokenized images: which images, and for each its order and
+     * whether its class is dropped.
+     *
+     * @param indices the images drawn
+     * @param tokens their token grids
+     * @param labels their labels
+     * @param dropClass per sample, whether the null class replaces the label
+     * @param orders per sample, a fresh random permutation of the grid
+     */
+    public record Draw(int[] indices, int[][] tokens, int[] labels, boolean[] dropClass, int[][] orders) {
+        /**
+         * Draws a batch.
+         *
+         * @param data tokenized images
+         * @param batchSize samples
+         * @param dropProbability probability of dropping each sample's class
+         * @param random the step's generator
+         * @return the draw
+         */
+        public static Draw from(TokenData data, int batchSize, double dropProbability, java.util.SplittableRandom random) {
+            int[] indices = new int[batchSize];
+            int[][] tokens = new int[batchSize][];
+            int[] labels = new int[batchSize];
+            boolean[] drop = new boolean[batchSize];
+            int[][] orders = new int[batchSize][];
+            for (int b = 0; b < batchSize; b++) {
+                indices[b] = random.nextInt(data.size());
+                tokens[b] = data.tokens()[indices[b]];
+                labels[b] = data.labels()[indices[b]];
+                drop[b] = random.nextDouble() < dropProbability;
+                orders[b] = permutation(tokens[b].length, random);
+            }
+            return new Draw(indices, tokens, labels, drop, orders);
+        }
+
+        /**
+         * Builds the model inputs of the draw.
+         *
+         * @param manager owner of the arrays
+         * @param config the model sizes
+         * @return the batch
+         */
+        public Batch toBatch(NDManager manager, ArpgConfig config) {
+            return batch(manager, config, tokens, labels, dropClass, orders);
+        }
+
+        private static int[] permutation(int n, java.util.SplittableRandom random) {
+            int[] p = new int[n];
+            for (int i = 0; i < n; i++) {
+                p[i] = i;
+            }
+            for (int i = n - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = p[i];
+                p[i] = p[j];
+                p[j] = t;
+            }
+            return p;
+        }
+    }
+
+    /**
      * Builds a batch.
      *
      * @param manager owner of the arrays

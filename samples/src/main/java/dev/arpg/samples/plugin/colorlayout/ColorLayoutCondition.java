@@ -1,11 +1,13 @@
 package dev.arpg.samples.plugin.colorlayout;
 
 import dev.arpg.api.Condition;
+import dev.arpg.api.ConditionParameters;
 import dev.arpg.api.ControlMap;
 import dev.arpg.api.GridSpec;
 import dev.arpg.api.InvalidRequestException;
 import java.awt.image.BufferedImage;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A coarse colour layout of the target image, like the colour adapters of ControlNet/T2I-Adapter:
@@ -31,17 +33,8 @@ public final class ColorLayoutCondition implements Condition {
      * @throws InvalidRequestException naming an unknown parameter or a bad value
      */
     public ColorLayoutCondition(Map<String, String> parameters) {
-        for (String key : parameters.keySet()) {
-            if (!key.equals(BLOCK_CELLS)) {
-                throw new InvalidRequestException(NAME + ": unknown parameter '" + key + "'; known is " + BLOCK_CELLS);
-            }
-        }
-        String value = parameters.getOrDefault(BLOCK_CELLS, Integer.toString(DEFAULT_BLOCK_CELLS));
-        try {
-            blockCells = Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new InvalidRequestException(NAME + ": " + BLOCK_CELLS + " must be an integer, got '" + value + "'");
-        }
+        blockCells = new ConditionParameters(NAME, parameters, Set.of(BLOCK_CELLS))
+                .integer(BLOCK_CELLS, DEFAULT_BLOCK_CELLS);
         if (blockCells <= 0) {
             throw new InvalidRequestException(NAME + ": " + BLOCK_CELLS + " must be positive, got " + blockCells);
         }

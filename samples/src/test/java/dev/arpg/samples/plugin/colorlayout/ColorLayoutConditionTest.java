@@ -74,7 +74,7 @@ class ColorLayoutConditionTest {
         assertThatThrownBy(() -> color(Map.of("blockCells", "big"))).isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("must be an integer");
         assertThatThrownBy(() -> color(Map.of("size", "2"))).isInstanceOf(InvalidRequestException.class)
-                .hasMessageContaining("unknown parameter 'size'");
+                .hasMessageContaining("unknown parameter(s) [size]");
         assertThatThrownBy(() -> color(Map.of()).prepare(null, GRID)).isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("no control image");
     }

@@ -1,16 +1,31 @@
-package dev.arpg.conditions.canny;
+package dev.arpg.api;
 
-import dev.arpg.api.InvalidRequestException;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Reads typed values out of a condition's string parameters, naming the parameter in every error. */
-final class Parameters {
+/**
+ * Reads typed values out of a condition's string parameters, naming the condition and the parameter
+ * in every error: the helper a {@link Condition.Factory} uses to parse what it is given.
+ *
+ * <pre>{@code
+ * ConditionParameters p = new ConditionParameters("sketch", params, Set.of("width"));
+ * int width = p.integer("width", 3);
+ * }</pre>
+ */
+public final class ConditionParameters {
     private final String condition;
     private final Map<String, String> values;
 
-    Parameters(String condition, Map<String, String> values, Set<String> known) {
+    /**
+     * Wraps the parameters, rejecting names outside {@code known}.
+     *
+     * @param condition the condition's name, for messages
+     * @param values the parameters given (null means none)
+     * @param known every parameter name the condition accepts
+     * @throws InvalidRequestException listing unknown names
+     */
+    public ConditionParameters(String condition, Map<String, String> values, Set<String> known) {
         this.condition = condition;
         this.values = values == null ? Map.of() : values;
         Set<String> unknown = new TreeSet<>(this.values.keySet());
@@ -21,7 +36,14 @@ final class Parameters {
         }
     }
 
-    double decimal(String key, double fallback) {
+    /**
+     * A finite number.
+     *
+     * @param key parameter name
+     * @param fallback value when absent
+     * @return the value
+     */
+    public double decimal(String key, double fallback) {
         String v = values.get(key);
         if (v == null) {
             return fallback;
@@ -38,7 +60,14 @@ final class Parameters {
         }
     }
 
-    int integer(String key, int fallback) {
+    /**
+     * An integer.
+     *
+     * @param key parameter name
+     * @param fallback value when absent
+     * @return the value
+     */
+    public int integer(String key, int fallback) {
         String v = values.get(key);
         if (v == null) {
             return fallback;
@@ -51,7 +80,14 @@ final class Parameters {
         }
     }
 
-    boolean bool(String key, boolean fallback) {
+    /**
+     * {@code true} or {@code false}.
+     *
+     * @param key parameter name
+     * @param fallback value when absent
+     * @return the value
+     */
+    public boolean bool(String key, boolean fallback) {
         String v = values.get(key);
         if (v == null) {
             return fallback;
@@ -64,7 +100,15 @@ final class Parameters {
         };
     }
 
-    String choice(String key, String fallback, Set<String> allowed) {
+    /**
+     * One of a set of words (case-insensitive, returned in lower case).
+     *
+     * @param key parameter name
+     * @param fallback value when absent
+     * @param allowed the accepted words, in lower case
+     * @return the value
+     */
+    public String choice(String key, String fallback, Set<String> allowed) {
         String v = values.getOrDefault(key, fallback).trim().toLowerCase(java.util.Locale.ROOT);
         if (!allowed.contains(v)) {
             throw new InvalidRequestException(condition + ": parameter '" + key + "' must be one of "
