@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 /** The {@code arpg} command line: one subcommand per job. */
 @Command(name = "arpg", mixinStandardHelpOptions = true, version = "arpg 0.1.0",
         description = "Image generation with ARPG (randomized parallel decoding).",
-        subcommands = {GenerateCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class})
+        subcommands = {GenerateCommand.class, ControlCommand.class, InpaintCommand.class, OutpaintCommand.class,
+            TrainCommand.class, EvalCommand.class, BenchCommand.class, InfoCommand.class})
 public final class ArpgCli {
 
     /**

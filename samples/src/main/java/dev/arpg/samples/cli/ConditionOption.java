@@ -32,7 +32,7 @@ final class ConditionOption {
                     + spec + "'");
         }
         String name = parts[0].substring(0, eq);
-        ConditionInput.Builder b = ConditionInput.named(name, read(Path.of(parts[0].substring(eq + 1))));
+        ConditionInput.Builder b = ConditionInput.named(name, read(Path.of(parts[0].substring(eq + 1)), "control image"));
         double start = 0;
         double end = 1;
         for (int i = 1; i < parts.length; i++) {
@@ -58,16 +58,24 @@ final class ConditionOption {
         }
     }
 
-    private static BufferedImage read(Path file) {
+    /**
+     * Reads an image file.
+     *
+     * @param file the file
+     * @param what what the image is, for messages
+     * @return the image
+     * @throws InvalidRequestException if it is missing or not an image
+     */
+    static BufferedImage read(Path file, String what) {
         try {
             BufferedImage image = Files.isRegularFile(file) ? ImageIO.read(file.toFile()) : null;
             if (image == null) {
-                throw new InvalidRequestException("cannot read the control image " + file
+                throw new InvalidRequestException("cannot read the " + what + " " + file
                         + (Files.isRegularFile(file) ? " (not an image format Java can read)" : " (no such file)"));
             }
             return image;
         } catch (IOException e) {
-            throw new InvalidRequestException("cannot read the control image " + file + ": " + e.getMessage());
+            throw new InvalidRequestException("cannot read the " + what + " " + file + ": " + e.getMessage());
         }
     }
 }

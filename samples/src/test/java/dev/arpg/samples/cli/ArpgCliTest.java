@@ -8,6 +8,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.awt.image.BufferedImage;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +55,52 @@ class ArpgCliTest {
         assertThat(sidecar.getAsJsonArray("tokens")).hasSize(2);
         assertThat(sidecar.getAsJsonArray("tokens").get(0).getAsJsonArray()).hasSize(64);
         assertThat(r.err()).contains("step 8/8: 64/64 tokens");
+    }
+
+    private String[] tiny(String... more) {
+        List<String> args = new ArrayList<>(List.of(more));
+        args.addAll(List.of("--arpg-ckpt", golden("arpg-tiny/state_dict.safetensors"), "--vq-ckpt",
+                golden("vq-tiny/state_dict.safetensors"), "--steps", "4", "--out", tmp.toString()));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void editingCommandsPreviewsGridAndInfo() throws Exception {
+        assertThat(run(tiny("generate", "--class", "1", "--n", "3", "--seed", "8", "--grid", "--preview-dir",
+                tmp.resolve("preview").toString())).status()).isZero();
+        assertThat(ImageIO.read(tmp.resolve("arpg-8-grid.png").toFile()).getWidth()).isEqualTo(64);
+        assertThat(tmp.resolve("preview/step-000.png")).isRegularFile();
+        assertThat(tmp.resolve("preview/step-003.png")).isRegularFile();
+
+        BufferedImage mask = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+        mask.getGraphics().fillRect(8, 8, 8, 8);
+        ImageIO.write(mask, "png", tmp.resolve("mask.png").toFile());
+        Run inpaint = run(tiny("inpaint", "--image", tmp.resolve("arpg-8-00.png").toString(), "--mask",
+                tmp.resolve("mask.png").toString(), "--seed", "9"));
+        assertThat(inpaint.status()).as(inpaint.err()).isZero();
+        JsonObject sidecar = JsonParser.parseString(Files.readString(tmp.resolve("arpg-9.json"))).getAsJsonObject();
+        assertThat(sidecar.getAsJsonObject("edit").get("kind").getAsString()).isEqualTo("inpaint");
+
+        ImageIO.write(ImageIO.read(tmp.resolve("arpg-8-00.png").toFile()).getSubimage(0, 0, 16, 32), "png",
+                tmp.resolve("half.png").toFile());
+        Run outpaint = run(tiny("outpaint", "--image", tmp.resolve("half.png").toString(), "--x", "16", "--seed", "10"));
+        assertThat(outpaint.status()).as(outpaint.err()).isZero();
+        assertThat(tmp.resolve("arpg-10-00.png")).isRegularFile();
+
+        Run control = run(tiny("control", "--seed", "11"));
+        assertThat(control.status()).isEqualTo(1);
+        assertThat(control.err()).contains("control needs at least one --condition");
+
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true));
+        try {
+            assertThat(ArpgCli.run("info", "--arpg-ckpt", golden("arpg-tiny/state_dict.safetensors"), "--vq-ckpt",
+                    golden("vq-tiny/state_dict.safetensors"))).isZero();
+        } finally {
+            System.setOut(out);
+        }
+        assertThat(captured.toString()).contains("grid: 8x8 tokens of 4 px, 32 px images");
     }
 
     @Test
