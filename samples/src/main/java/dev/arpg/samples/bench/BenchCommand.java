@@ -47,7 +47,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--train-steps", description = "Timed training steps (0 skips training). Default: 5 (--quick: 2).")
     Integer trainSteps;
 
-    @Option(names = "--quick", description = "64 steps only and 2 training steps.")
+    @Option(names = "--vq-images", description = "Timed VQ-16 decodes (0 skips). Default: 3 (--quick: 1).")
+    Integer vqImages;
+
+    @Option(names = "--quick", description = "64 steps only, 2 training steps, 1 VQ decode.")
     boolean quick;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of weights, orders and draws. Default: ${DEFAULT-VALUE}.")
@@ -87,6 +90,10 @@ public final class BenchCommand implements Callable<Integer> {
                         report.peakRssBatch1(MachineProbe.peakRssBytes());
                     }
                 }
+            }
+            int decodes = vqImages != null ? vqImages : quick ? 1 : 3;
+            if (decodes > 0) {
+                report.vqDecode(VqDecodeBench.imagesPerSecond(root, decodes, seed));
             }
             int training = trainSteps != null ? trainSteps : quick ? 2 : 5;
             if (training > 0) {

@@ -24,7 +24,7 @@ class BenchCommandTest {
     void writesEveryMeasurement(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("bench.json");
         int status = new CommandLine(new BenchCommand()).execute("--model", "tiny", "--quick",
-                "--batches", "1,2", "--train-steps", "1", "--out", out.toString());
+                "--batches", "1,2", "--train-steps", "1", "--vq-images", "0", "--out", out.toString());
         assertThat(status).isZero();
 
         JsonObject json = JsonParser.parseString(Files.readString(out)).getAsJsonObject();
