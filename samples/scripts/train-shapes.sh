@@ -7,8 +7,8 @@ cd "$(dirname "$0")/../.."
 export OMP_WAIT_POLICY=PASSIVE
 ./arpg train vq --work work/shapes --steps 650 --batch 32 --lr 2e-3
 export ARPG_NO_BUILD=1
-./arpg train arpg --work work/shapes --steps 3000 --batch 32 --lr 1e-3 --images 6000
-./arpg train control --condition canny --work work/shapes --steps 300 --batch 32 --lr 2e-3 --images 6000
-./arpg train control --condition depth --work work/shapes --steps 300 --batch 32 --lr 2e-3 --images 6000
+./arpg train arpg --work work/shapes --steps 2000 --batch 32 --lr 1e-3 --images 6000
+./arpg train control --condition canny --work work/shapes --steps 200 --batch 32 --lr 2e-3 --images 4000
+./arpg train control --condition depth --work work/shapes --steps 200 --batch 32 --lr 2e-3 --images 4000
 ./arpg train bundle --work work/shapes --bundle-out samples/src/main/resources/models/shapes
 ./arpg eval --bundle samples/src/main/resources/models/shapes --images 60

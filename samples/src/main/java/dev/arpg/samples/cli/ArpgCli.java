@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "arpg", mixinStandardHelpOptions = true, version = "arpg 0.1.0",
         description = "Image generation with ARPG (randomized parallel decoding).",
         subcommands = {GenerateCommand.class, ControlCommand.class, InpaintCommand.class, OutpaintCommand.class,
-            TrainCommand.class, EvalCommand.class, BenchCommand.class, InfoCommand.class})
+            TrainCommand.class, EvalCommand.class, BenchCommand.class, InfoCommand.class, ConvertCommand.class})
 public final class ArpgCli {
 
     /**

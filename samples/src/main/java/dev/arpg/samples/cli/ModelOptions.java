@@ -29,6 +29,14 @@ final class ModelOptions {
             description = "ARPG sizes (ARPG-L, ARPG-XL, ARPG-XXL) for checkpoints that record no config.")
     String preset;
 
+    @Option(names = "--arpg-config", paramLabel = "JSON",
+            description = "The ARPG config as the reference's JSON (dim, n_layer, n_head, ...), for checkpoints that record none.")
+    Path arpgConfig;
+
+    @Option(names = "--vq-config", paramLabel = "JSON",
+            description = "The VQ config as the reference's JSON, for checkpoints that record none (default VQ-16).")
+    Path vqConfig;
+
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N. Default: ${DEFAULT-VALUE}.")
     String device;
 
@@ -52,15 +60,23 @@ final class ModelOptions {
             throw new InvalidRequestException("name a model: --bundle DIR, or --arpg-ckpt FILE with --vq-ckpt FILE"
                     + " (or neither, for the embedded shapes model)");
         }
-        StateDict arpg = StateDict.read(arpgCheckpoint);
-        ArpgConfig arpgConfig = preset != null ? ArpgConfig.preset(preset) : ArpgConfig.recordedIn(arpg);
-        StateDict vq = StateDict.read(vqCheckpoint);
-        String vqJson = vq.metadata().get("config");
-        VqConfig vqConfig = VqConfig.VQ_16;
+        ArpgConfig arpgSizes = preset != null ? ArpgConfig.preset(preset)
+                : arpgConfig != null ? ArpgConfig.fromReferenceJson(text(arpgConfig))
+                : ArpgConfig.recordedIn(StateDict.read(arpgCheckpoint));
+        String vqJson = vqConfig != null ? text(vqConfig) : StateDict.read(vqCheckpoint).metadata().get("config");
+        VqConfig vqSizes = VqConfig.VQ_16;
         if (vqJson != null) {
-            VqConfig shape = VqConfig.fromReferenceJson(vqJson, arpgConfig.gridSize() * 64);
-            vqConfig = VqConfig.fromReferenceJson(vqJson, arpgConfig.gridSize() * shape.downsampling());
+            VqConfig shape = VqConfig.fromReferenceJson(vqJson, arpgSizes.gridSize() * 64);
+            vqSizes = VqConfig.fromReferenceJson(vqJson, arpgSizes.gridSize() * shape.downsampling());
         }
-        return ModelBundle.published(arpgCheckpoint, arpgConfig, vqCheckpoint, vqConfig);
+        return ModelBundle.published(arpgCheckpoint, arpgSizes, vqCheckpoint, vqSizes);
+    }
+
+    private static String text(Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new InvalidRequestException("cannot read the config file " + file + ": " + e.getMessage());
+        }
     }
 }

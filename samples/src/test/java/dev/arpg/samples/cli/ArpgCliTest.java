@@ -104,6 +104,24 @@ class ArpgCliTest {
     }
 
     @Test
+    void convertTurnsPublishedCheckpointsIntoABundle() throws Exception {
+        Path bundle = tmp.resolve("converted");
+        Path arpgConfig = tmp.resolve("arpg.json");
+        Files.writeString(arpgConfig, dev.arpg.core.weights.StateDict.read(Path.of(golden("arpg-tiny/state_dict.safetensors")))
+                .metadata().get("config"));
+        Path vqConfig = tmp.resolve("vq.json");
+        Files.writeString(vqConfig, dev.arpg.core.weights.StateDict.read(Path.of(golden("vq-tiny/state_dict.safetensors")))
+                .metadata().get("config"));
+        Run convert = run("convert", "--arpg-ckpt", golden("arpg-tiny/model.pt"), "--arpg-config", arpgConfig.toString(),
+                "--vq-ckpt", golden("vq-tiny/model.pt"), "--vq-config", vqConfig.toString(), "--to", bundle.toString());
+        assertThat(convert.status()).as(convert.err()).isZero();
+        assertThat(bundle.resolve("bundle.json")).isRegularFile();
+        assertThat(run("generate", "--bundle", bundle.toString(), "--steps", "4", "--seed", "12", "--out",
+                tmp.toString()).status()).isZero();
+        assertThat(tmp.resolve("arpg-12-00.png")).isRegularFile();
+    }
+
+    @Test
     void badArgumentsAndFilesGiveOneLineAndANonZeroStatus() {
         Run badNumber = run("generate", "--steps", "x");
         assertThat(badNumber.status()).isEqualTo(2);

@@ -38,6 +38,11 @@ public final class SafetensorsWriter {
         byte[] header = header(tensors, metadata);
         Path absolute = file.toAbsolutePath();
         Path temp = absolute.resolveSibling(absolute.getFileName() + ".tmp");
+        try {
+            Files.createDirectories(absolute.getParent());
+        } catch (IOException e) {
+            throw new ArpgException("cannot create the folder of " + file + ": " + e, e);
+        }
         try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
