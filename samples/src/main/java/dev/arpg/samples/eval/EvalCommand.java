@@ -34,6 +34,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "60", description = "Held-out images per metric. Default: ${DEFAULT-VALUE}.")
     int images;
 
+    @Option(names = "--per-class", defaultValue = "200",
+            description = "Generated images per class for class fidelity. Default: ${DEFAULT-VALUE}.")
+    int perClass;
+
     @Option(names = "--seed", defaultValue = "777", description = "Seed of the held-out data. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -46,6 +50,7 @@ public final class EvalCommand implements Callable<Integer> {
         ShapesDataset data = new ShapesDataset(seed, model.vq().config().imageSize());
         System.out.printf("tokenizer PSNR: %.2f dB over %d images%n", psnr(model, data), images);
         try (Generator generator = Arpg.load(bundle)) {
+            classFidelity(generator, data);
             ConditionRegistry registry = ConditionRegistry.discover(EvalCommand.class.getClassLoader());
             GridSpec grid = generator.grid();
             Condition canny = registry.create("canny", Map.of());
@@ -71,6 +76,29 @@ public final class EvalCommand implements Callable<Integer> {
             System.out.printf("depth IoU: controlled %.3f, uncontrolled %.3f (%.1fx)%n", iou[1], iou[0], iou[1] / iou[0]);
         }
         return 0;
+    }
+
+    private void classFidelity(Generator generator, ShapesDataset data) {
+        ShapeClassifier judge = ShapeClassifier.fit(new ShapesDataset(seed + 1, data.sample(0).image().getWidth()), 3000);
+        int classes = generator.numClasses();
+        int right = 0;
+        for (int i = 0; i < images; i++) {
+            TrainingSample s = data.sample(i);
+            right += judge.predict(s.image(), classes) == s.label() ? 1 : 0;
+        }
+        System.out.printf("classifier accuracy on %d real held-out images: %.3f%n", images, (double) right / images);
+        int total = 0;
+        right = 0;
+        for (int c = 0; c < classes; c++) {
+            GenerationResult r = generator.generate(GenerationRequest.builder().classLabel(c).imagesPerLabel(perClass)
+                    .sampling(generator.recommendedSampling()).sampling(x -> x.seed(seed)).build());
+            for (BufferedImage image : r.images()) {
+                right += judge.predict(image, classes) == c ? 1 : 0;
+                total++;
+            }
+        }
+        System.out.printf("class fidelity: %.3f of %d generated images (%d per class) classified as their class%n",
+                (double) right / total, total, perClass);
     }
 
     private static BufferedImage generate(Generator generator, int label, String condition, BufferedImage control,

@@ -57,6 +57,18 @@ class ShapesTrainingTest {
     }
 
     @Test
+    void theClassFidelityJudgeRecognisesRealShapes() {
+        dev.arpg.samples.eval.ShapeClassifier judge = dev.arpg.samples.eval.ShapeClassifier.fit(
+                new dev.arpg.samples.shapes.ShapesDataset(10, 32), 600);
+        dev.arpg.samples.shapes.ShapesDataset test = new dev.arpg.samples.shapes.ShapesDataset(11, 32);
+        int right = 0;
+        for (int i = 0; i < 60; i++) {
+            right += judge.predict(test.sample(i).image(), 6) == test.sample(i).label() ? 1 : 0;
+        }
+        assertThat(right).isGreaterThanOrEqualTo(48);
+    }
+
+    @Test
     void metricsBehave() {
         float[] edges = {1, 1, 0, 0};
         assertThat(ImageMetrics.f1(edges, edges)).isEqualTo(1.0);
