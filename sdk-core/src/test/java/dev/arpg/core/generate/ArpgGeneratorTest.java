@@ -3,7 +3,9 @@ package dev.arpg.core.generate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.ndarray.NDManager;
 import dev.arpg.api.Condition;
+import dev.arpg.api.ConditionRegistry;
 import dev.arpg.api.ConditionInput;
 import dev.arpg.api.ControlMap;
 import dev.arpg.api.Edit;
@@ -32,17 +34,28 @@ import org.junit.jupiter.api.io.TempDir;
 class ArpgGeneratorTest {
     @TempDir
     static Path tmp;
-    private static Generator generator;
+    private static NDManager root;
+    private static ArpgGenerator generator;
 
     @BeforeAll
     static void open() {
-        TinyBundle.create(tmp.resolve("bundle"));
-        generator = Arpg.load(tmp.resolve("bundle"));
+        root = NDManager.newBaseManager();
+        generator = ArpgGenerator.open(TinyBundle.create(tmp.resolve("bundle")), root,
+                ConditionRegistry.discover(ArpgGeneratorTest.class.getClassLoader()));
     }
 
     @AfterAll
     static void close() {
         generator.close();
+        root.close();
+    }
+
+    @Test
+    void theFacadeOpensABundleWithThePluginsOnTheClassPath() {
+        try (Generator facade = Arpg.load(tmp.resolve("bundle"))) {
+            assertThat(facade.conditions()).containsExactly("luma");
+            assertThat(facade.generate(request().classLabel(0).build()).images()).hasSize(1);
+        }
     }
 
     private static BufferedImage halves(Color left, Color right) {
@@ -127,7 +140,7 @@ class ArpgGeneratorTest {
         g.setColor(Color.WHITE);
         g.fillRect(8, 8, 12, 12);
         g.dispose();
-        int[] sourceTokens = ((dev.arpg.core.generate.ArpgGenerator) unwrap()).tokenizer().encode(source)[0];
+        int[] sourceTokens = generator.tokenizer().encode(source)[0];
         GenerationResult r = generator.generate(request().classLabel(5).edit(Edit.inpaint(source, mask)).build());
         int[] tokens = r.tokens().get(0);
         for (int cell = 0; cell < 64; cell++) {
@@ -185,15 +198,5 @@ class ArpgGeneratorTest {
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("guidanceStart <= guidanceEnd");
         assertThatThrownBy(() -> request().classLabel(1).condition("luma", image, c -> c.scale(Double.NaN)).build())
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("conditioningScale must be finite");
-    }
-
-    private static Generator unwrap() {
-        try {
-            var field = generator.getClass().getDeclaredField("delegate");
-            field.setAccessible(true);
-            return (Generator) field.get(generator);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
     }
 }
