@@ -107,9 +107,16 @@ public final class AdamW implements AutoCloseable {
                 mv[1].muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
                 NDArray denominator = mv[1].sqrt().divi((float) correction2).addi((float) eps);
                 denominator.attach(scratch);
-                p.subi(mv[0].div(denominator).muli(stepSize));
+                NDArray update = mv[0].div(denominator);
+                update.attach(scratch);
+                p.subi(update.muli(stepSize));
             }
         }
+    }
+
+    /** @return arrays held by the optimizer (two moments per parameter once stepped): a leak check */
+    int liveArrays() {
+        return manager.getManagedArrays().size();
     }
 
     /** Frees the moment buffers. */
