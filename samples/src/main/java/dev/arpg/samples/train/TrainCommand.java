@@ -196,7 +196,7 @@ public final class TrainCommand implements Callable<Integer> {
         ModelBundle bundle = new ModelBundle("shapes", bundleOut,
                 new ModelBundle.Part<>(ShapesRecipe.ARPG, "arpg.safetensors"),
                 new ModelBundle.Part<>(ShapesRecipe.VQ, "vq.safetensors"), controls, ShapeKind.names(),
-                new ModelBundle.Sampling(8, 3.0, "linear", "arccos", 1.0, null, null));
+                new ModelBundle.Sampling(16, 4.0, "constant", "arccos", 0.5, 20, null));
         bundle.writeDescriptor();
         ModelBundle.read(bundleOut);
         System.out.println("bundle -> " + bundleOut + " (controls: " + controls.keySet() + ")");
