@@ -163,7 +163,11 @@ public final class TrainCommand implements Callable<Integer> {
         List<TrainingSample> samples = new java.util.ArrayList<>();
         for (int i = 0; i < images; i++) {
             samples.add(data.sample(i));
+            if ((i + 1) % 500 == 0 || i + 1 == images) {
+                System.err.printf("\rrendering images %d/%d", i + 1, images);
+            }
         }
+        System.err.println();
         try (VqTokenizer tokenizer = VqTokenizer.load(ShapesRecipe.VQ, work.resolve("vq.safetensors"), root)) {
             int[][] grids = new int[images][];
             int chunk = 256;
@@ -172,7 +176,9 @@ public final class TrainCommand implements Callable<Integer> {
                         .map(TrainingSample::image).toArray(BufferedImage[]::new);
                 int[][] encoded = tokenizer.encode(batchImages);
                 System.arraycopy(encoded, 0, grids, start, encoded.length);
+                System.err.printf("\rtokenizing %d/%d", start + encoded.length, images);
             }
+            System.err.println();
             int[] labels = samples.stream().mapToInt(TrainingSample::label).toArray();
             return new Tokenized(samples, new TokenData(grids, labels));
         }
