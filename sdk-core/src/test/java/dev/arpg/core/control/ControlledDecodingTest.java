@@ -15,12 +15,11 @@ import dev.arpg.core.decode.DecodeTask;
 import dev.arpg.core.decode.ParallelDecoder;
 import dev.arpg.core.model.ArpgTransformer;
 import dev.arpg.core.testing.TinyArpg;
-import dev.arpg.core.weights.HostTensor;
+import dev.arpg.core.testing.TinyBundle;
 import dev.arpg.core.weights.SafetensorsWriter;
 import dev.arpg.core.weights.StateDict;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -58,21 +57,8 @@ class ControlledDecodingTest {
 
     /** An encoder whose projection is not zero, as after training. */
     private static ControlEncoder trainedLike() {
-        SplittableRandom random = new SplittableRandom(3);
-        Map<String, HostTensor> host = new LinkedHashMap<>();
-        CONFIG.parameterShapes().forEach((name, shape) -> {
-            long count = 1;
-            for (long d : shape) {
-                count *= d;
-            }
-            float[] v = new float[(int) count];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) random.nextGaussian();
-            }
-            host.put(name, HostTensor.ofFloats(shape, v));
-        });
         Path file = tmp.resolve("control.safetensors");
-        SafetensorsWriter.write(file, host, Map.of());
+        SafetensorsWriter.write(file, TinyBundle.gaussian(CONFIG.parameterShapes(), 3), Map.of());
         return ControlEncoder.load("test", CONFIG, StateDict.read(file), root);
     }
 

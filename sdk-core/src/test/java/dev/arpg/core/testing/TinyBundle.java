@@ -28,6 +28,31 @@ public final class TinyBundle {
     }
 
     /**
+     * Standard-normal weights for every shape: a stand-in for trained weights (a control encoder
+     * whose projection is not zero).
+     *
+     * @param shapes parameter name to shape
+     * @param seed the seed
+     * @return name to tensor
+     */
+    public static Map<String, HostTensor> gaussian(Map<String, long[]> shapes, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        Map<String, HostTensor> tensors = new LinkedHashMap<>();
+        shapes.forEach((name, shape) -> {
+            long count = 1;
+            for (long d : shape) {
+                count *= d;
+            }
+            float[] v = new float[(int) count];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) random.nextGaussian();
+            }
+            tensors.put(name, HostTensor.ofFloats(shape, v));
+        });
+        return tensors;
+    }
+
+    /**
      * Writes the bundle.
      *
      * @param dir an empty directory
@@ -41,20 +66,7 @@ public final class TinyBundle {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        SplittableRandom random = new SplittableRandom(3);
-        Map<String, HostTensor> control = new LinkedHashMap<>();
-        LUMA.parameterShapes().forEach((name, shape) -> {
-            long count = 1;
-            for (long d : shape) {
-                count *= d;
-            }
-            float[] v = new float[(int) count];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) random.nextGaussian();
-            }
-            control.put(name, HostTensor.ofFloats(shape, v));
-        });
-        SafetensorsWriter.write(dir.resolve("control-luma.safetensors"), control, Map.of());
+        SafetensorsWriter.write(dir.resolve("control-luma.safetensors"), gaussian(LUMA.parameterShapes(), 3), Map.of());
         StateDict vq = StateDict.read(dir.resolve("vq.safetensors"));
         ModelBundle bundle = new ModelBundle("tiny", dir,
                 new ModelBundle.Part<>(ArpgConfig.recordedIn(StateDict.read(dir.resolve("arpg.safetensors"))),
