@@ -107,9 +107,8 @@ abstract class GenerationCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         long loading = System.nanoTime();
-        System.err.print("loading the model... ");
         try (Generator generator = Arpg.load(model.bundle(), model.device)) {
-            System.err.printf("%.1f s%n", (System.nanoTime() - loading) / 1e9);
+            System.err.printf("loaded the model in %.1f s%n", (System.nanoTime() - loading) / 1e9);
             GenerationRequest.Builder builder = GenerationRequest.builder().classLabels(classes)
                     .imagesPerLabel(perLabel).sampling(settings(generator.recommendedSampling()))
                     .controlGuidance(controlGuidance);
