@@ -11,4 +11,4 @@ export ARPG_NO_BUILD=1
 ./arpg train control --condition canny --work work/shapes --steps 200 --batch 32 --lr 2e-3 --images 4000
 ./arpg train control --condition depth --work work/shapes --steps 200 --batch 32 --lr 2e-3 --images 4000
 ./arpg train bundle --work work/shapes --bundle-out samples/src/main/resources/models/shapes
-./arpg eval --bundle samples/src/main/resources/models/shapes --images 60
+./arpg eval --bundle samples/src/main/resources/models/shapes --images 40
