@@ -169,16 +169,7 @@ public final class ParallelDecoder {
     /** The order in which the free cells are decoded. */
     private static int[] order(SamplingSettings settings, int[] free, int n, SplittableRandom random) {
         return switch (settings.order().kind()) {
-            case RANDOM -> {
-                int[] p = free.clone();
-                for (int i = p.length - 1; i > 0; i--) {
-                    int j = random.nextInt(i + 1);
-                    int t = p[i];
-                    p[i] = p[j];
-                    p[j] = t;
-                }
-                yield p;
-            }
+            case RANDOM -> Shuffle.of(free, random);
             case RASTER -> free.clone();
             case GIVEN -> {
                 int[] p = settings.order().permutation().orElseThrow();

@@ -36,16 +36,6 @@ public final class KvCache {
         this.capacity = capacity;
     }
 
-    /** @return tokens held */
-    public int length() {
-        return length;
-    }
-
-    /** @return most tokens the cache can hold */
-    public int capacity() {
-        return capacity;
-    }
-
     /** @return the slot of the keys/values shared by the cross-attention stage */
     int crossSlot() {
         return slots.length - 1;

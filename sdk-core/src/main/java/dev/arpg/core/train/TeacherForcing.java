@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.arpg.api.InvalidRequestException;
+import dev.arpg.core.decode.Shuffle;
 import dev.arpg.core.model.ArpgConfig;
 import dev.arpg.core.model.ArpgTransformer;
 import dev.arpg.core.model.ActivationRecorder;
@@ -59,7 +60,7 @@ public final class TeacherForcing {
                 tokens[b] = data.tokens()[indices[b]];
                 labels[b] = data.labels()[indices[b]];
                 drop[b] = random.nextDouble() < dropProbability;
-                orders[b] = permutation(tokens[b].length, random);
+                orders[b] = Shuffle.of(java.util.stream.IntStream.range(0, tokens[b].length).toArray(), random);
             }
             return new Draw(indices, tokens, labels, drop, orders);
         }
@@ -73,20 +74,6 @@ public final class TeacherForcing {
          */
         public Batch toBatch(NDManager manager, ArpgConfig config) {
             return batch(manager, config, tokens, labels, dropClass, orders);
-        }
-
-        private static int[] permutation(int n, java.util.SplittableRandom random) {
-            int[] p = new int[n];
-            for (int i = 0; i < n; i++) {
-                p[i] = i;
-            }
-            for (int i = n - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                int t = p[i];
-                p[i] = p[j];
-                p[j] = t;
-            }
-            return p;
         }
     }
 
