@@ -16,11 +16,15 @@ public final class ArpgCli {
 
     /**
      * Runs the command line and exits with its status: 0 on success, 1 when the job failed, 2 for
-     * bad arguments. Errors print one line; {@code --verbose} adds the stack trace.
+     * bad arguments. Errors print one line; {@code --verbose} adds the stack trace. The engine runs
+     * offline (libtorch comes from the class path) unless {@code -Dai.djl.offline=false} says otherwise.
      *
      * @param args the arguments
      */
     public static void main(String[] args) {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
         System.exit(run(args));
     }
 

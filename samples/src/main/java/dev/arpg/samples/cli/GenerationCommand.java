@@ -9,10 +9,12 @@ import dev.arpg.api.GenerationRequest;
 import dev.arpg.api.GenerationResult;
 import dev.arpg.api.Generator;
 import dev.arpg.api.Progress;
+import dev.arpg.api.ProgressListener;
 import dev.arpg.api.SampleSchedule;
 import dev.arpg.api.SamplingSettings;
 import dev.arpg.core.Arpg;
 import dev.arpg.core.bundle.ModelBundle;
+import dev.arpg.core.console.ProgressBar;
 import dev.arpg.core.image.PngImages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -107,14 +109,17 @@ abstract class GenerationCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         long loading = System.nanoTime();
-        try (Generator generator = Arpg.load(model.bundle(), model.device)) {
-            System.err.printf("loaded the model in %.1f s%n", (System.nanoTime() - loading) / 1e9);
+        ModelBundle bundle = model.bundle();
+        ProgressBar loadBar = new ProgressBar(System.err, "loading", 2 + bundle.controls().size());
+        try (Generator generator = Arpg.load(bundle, model.device, (part, done, total) -> loadBar.update(done,
+                done == total ? String.format("in %.1f s", (System.nanoTime() - loading) / 1e9) : part))) {
             GenerationRequest.Builder builder = GenerationRequest.builder().classLabels(classes)
                     .imagesPerLabel(perLabel).sampling(settings(generator.recommendedSampling()))
                     .controlGuidance(controlGuidance);
             conditions.forEach(spec -> builder.condition(ConditionOption.parse(spec)));
             configure(builder);
-            GenerationResult result = generator.generate(builder.build(), this::progress, new CancellationToken());
+            GenerationResult result = generator.generate(builder.build(), new DecodingProgress(),
+                    new CancellationToken());
             Files.createDirectories(out);
             String stem = "arpg-" + result.seed();
             for (int i = 0; i < result.images().size(); i++) {
@@ -133,17 +138,24 @@ abstract class GenerationCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void progress(Progress p) {
-        int width = 30;
-        int filled = width * p.tokensDone() / p.tokensTotal();
-        System.err.printf("\rstep %d/%d [%s%s] %d/%d tokens%s", p.step() + 1, p.steps(), "#".repeat(filled),
-                ".".repeat(width - filled), p.tokensDone(), p.tokensTotal(), p.step() + 1 == p.steps() ? "\n" : "");
-        if (previewDir != null) {
-            try {
-                Files.createDirectories(previewDir);
-                PngImages.write(Tiles.of(List.of(p.preview())), previewDir.resolve(String.format("step-%03d.png", p.step())));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+    /** Draws a bar of the decoding steps and writes the previews. */
+    private final class DecodingProgress implements ProgressListener {
+        private ProgressBar bar;
+
+        @Override
+        public void onStep(Progress p) {
+            if (bar == null) {
+                bar = new ProgressBar(System.err, "decoding", p.steps());
+            }
+            bar.update(p.step() + 1, p.tokensDone() + "/" + p.tokensTotal() + " tokens");
+            if (previewDir != null) {
+                try {
+                    Files.createDirectories(previewDir);
+                    PngImages.write(Tiles.of(List.of(p.preview())),
+                            previewDir.resolve(String.format("step-%03d.png", p.step())));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
             }
         }
     }

@@ -40,11 +40,6 @@ final class ModelOptions {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N. Default: ${DEFAULT-VALUE}.")
     String device;
 
-    /** @return the embedded default model: {@code samples/src/main/resources/models/shapes} under {@code arpg.home} */
-    static Path embeddedBundle() {
-        return Path.of(System.getProperty("arpg.home", "."), "samples", "src", "main", "resources", "models", "shapes");
-    }
-
     /** @return the bundle the options name */
     ModelBundle bundle() {
         if (bundle != null) {
@@ -54,7 +49,7 @@ final class ModelOptions {
             return ModelBundle.read(bundle);
         }
         if (arpgCheckpoint == null && vqCheckpoint == null) {
-            return ModelBundle.read(embeddedBundle());
+            return EmbeddedModel.bundle();
         }
         if (arpgCheckpoint == null || vqCheckpoint == null) {
             throw new InvalidRequestException("name a model: --bundle DIR, or --arpg-ckpt FILE with --vq-ckpt FILE"

@@ -10,6 +10,7 @@ import dev.arpg.api.GridSpec;
 import dev.arpg.api.ImageTokenizer;
 import dev.arpg.core.Arpg;
 import dev.arpg.core.bundle.ModelBundle;
+import dev.arpg.core.console.ProgressBar;
 import dev.arpg.core.train.TrainingSample;
 import dev.arpg.core.vq.VqTokenizer;
 import dev.arpg.samples.shapes.ShapesDataset;
@@ -56,6 +57,7 @@ public final class EvalCommand implements Callable<Integer> {
             Condition canny = registry.create("canny", Map.of());
             double[] f1 = {0, 0};
             double[] iou = {0, 0};
+            ProgressBar controlBar = new ProgressBar(System.err, "control metrics", images);
             for (int i = 0; i < images; i++) {
                 TrainingSample s = data.sample(i);
                 float[] edges = canny.prepare(s.image(), grid).values();
@@ -71,6 +73,7 @@ public final class EvalCommand implements Callable<Integer> {
                         iou[controlled] += ImageMetrics.iou(ImageMetrics.foreground(out, 60), target) / images;
                     }
                 }
+                controlBar.update(i + 1, "");
             }
             System.out.printf("canny F1: controlled %.3f, uncontrolled %.3f (%.1fx)%n", f1[1], f1[0], f1[1] / f1[0]);
             System.out.printf("depth IoU: controlled %.3f, uncontrolled %.3f (%.1fx)%n", iou[1], iou[0], iou[1] / iou[0]);
@@ -89,6 +92,7 @@ public final class EvalCommand implements Callable<Integer> {
         System.out.printf("classifier accuracy on %d real held-out images: %.3f%n", images, (double) right / images);
         int total = 0;
         right = 0;
+        ProgressBar classBar = new ProgressBar(System.err, "class fidelity", classes);
         for (int c = 0; c < classes; c++) {
             GenerationResult r = generator.generate(GenerationRequest.builder().classLabel(c).imagesPerLabel(perClass)
                     .sampling(generator.recommendedSampling()).sampling(x -> x.seed(seed)).build());
@@ -96,6 +100,7 @@ public final class EvalCommand implements Callable<Integer> {
                 right += judge.predict(image, classes) == c ? 1 : 0;
                 total++;
             }
+            classBar.update(c + 1, "");
         }
         System.out.printf("class fidelity: %.3f of %d generated images (%d per class) classified as their class%n",
                 (double) right / total, total, perClass);

@@ -7,6 +7,7 @@ import dev.arpg.api.ControlMap;
 import dev.arpg.api.GridSpec;
 import dev.arpg.api.InvalidRequestException;
 import dev.arpg.core.bundle.ModelBundle;
+import dev.arpg.core.console.ProgressBar;
 import dev.arpg.core.control.ControlEncoder;
 import dev.arpg.core.control.ControlEncoderConfig;
 import dev.arpg.core.model.ArpgTransformer;
@@ -161,24 +162,24 @@ public final class TrainCommand implements Callable<Integer> {
 
     private Tokenized tokenize(NDManager root, ShapesDataset data) {
         List<TrainingSample> samples = new java.util.ArrayList<>();
+        ProgressBar rendering = new ProgressBar(System.err, "rendering images", images);
         for (int i = 0; i < images; i++) {
             samples.add(data.sample(i));
             if ((i + 1) % 500 == 0 || i + 1 == images) {
-                System.err.printf("\rrendering images %d/%d", i + 1, images);
+                rendering.update(i + 1, "");
             }
         }
-        System.err.println();
         try (VqTokenizer tokenizer = VqTokenizer.load(ShapesRecipe.VQ, work.resolve("vq.safetensors"), root)) {
             int[][] grids = new int[images][];
             int chunk = 256;
+            ProgressBar tokenizing = new ProgressBar(System.err, "tokenizing", images);
             for (int start = 0; start < images; start += chunk) {
                 BufferedImage[] batchImages = samples.subList(start, Math.min(images, start + chunk)).stream()
                         .map(TrainingSample::image).toArray(BufferedImage[]::new);
                 int[][] encoded = tokenizer.encode(batchImages);
                 System.arraycopy(encoded, 0, grids, start, encoded.length);
-                System.err.printf("\rtokenizing %d/%d", start + encoded.length, images);
+                tokenizing.update(start + encoded.length, "");
             }
-            System.err.println();
             int[] labels = samples.stream().mapToInt(TrainingSample::label).toArray();
             return new Tokenized(samples, new TokenData(grids, labels));
         }

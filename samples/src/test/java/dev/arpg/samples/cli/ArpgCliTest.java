@@ -54,7 +54,8 @@ class ArpgCliTest {
         assertThat(sidecar.get("seed").getAsLong()).isEqualTo(5);
         assertThat(sidecar.getAsJsonArray("tokens")).hasSize(2);
         assertThat(sidecar.getAsJsonArray("tokens").get(0).getAsJsonArray()).hasSize(64);
-        assertThat(r.err()).contains("step 8/8 [").contains("] 64/64 tokens");
+        assertThat(r.err()).contains("loading [").contains("] 2/2 in ")
+                .contains("decoding [##############################] 8/8 64/64 tokens");
     }
 
     private String[] tiny(String... more) {

@@ -18,6 +18,7 @@ import dev.arpg.api.Progress;
 import dev.arpg.api.ProgressListener;
 import dev.arpg.api.SamplingSettings;
 import dev.arpg.api.UnknownConditionException;
+import dev.arpg.core.bundle.LoadListener;
 import dev.arpg.core.bundle.ModelBundle;
 import dev.arpg.core.control.ControlEncoder;
 import dev.arpg.core.control.ControlQueries;
@@ -90,20 +91,26 @@ public final class ArpgGenerator implements Generator {
      * @param bundle the bundle
      * @param parent the parent manager (its device is used)
      * @param conditions the condition plugins
+     * @param listener hears about each part once it is loaded
      * @return the generator
      */
-    public static ArpgGenerator open(ModelBundle bundle, NDManager parent, ConditionRegistry conditions) {
+    public static ArpgGenerator open(ModelBundle bundle, NDManager parent, ConditionRegistry conditions,
+            LoadListener listener) {
         NDManager manager = parent.newSubManager();
         try {
+            int parts = 2 + bundle.controls().size();
             ArpgTransformer model = ArpgTransformer.load(bundle.arpg().config(),
                     StateDict.read(bundle.resolve(bundle.arpg().weights())), manager);
+            listener.loaded(bundle.arpg().weights(), 1, parts);
             VqTokenizer tokenizer = VqTokenizer.load(bundle.vq().config(), bundle.resolve(bundle.vq().weights()), manager);
+            listener.loaded(bundle.vq().weights(), 2, parts);
             Map<String, ControlEncoder> encoders = new LinkedHashMap<>();
             Map<String, Map<String, String>> defaults = new LinkedHashMap<>();
             bundle.controls().forEach((name, control) -> {
                 encoders.put(name, ControlEncoder.load(name, control.config(),
                         StateDict.read(bundle.resolve(control.weights())), manager));
                 defaults.put(name, control.parameters() == null ? Map.of() : control.parameters());
+                listener.loaded(control.weights(), 2 + encoders.size(), parts);
             });
             return new ArpgGenerator(manager, model, tokenizer, encoders, defaults, conditions,
                     bundle.recommendedSampling());

@@ -8,6 +8,7 @@ import com.google.inject.Singleton;
 import dev.arpg.api.ConditionRegistry;
 import dev.arpg.api.Generator;
 import dev.arpg.api.ImageTokenizer;
+import dev.arpg.core.bundle.LoadListener;
 import dev.arpg.core.bundle.ModelBundle;
 import dev.arpg.core.generate.ArpgGenerator;
 import java.nio.file.Path;
@@ -69,7 +70,7 @@ public final class ArpgModule extends AbstractModule {
     @Provides
     @Singleton
     ArpgGenerator arpgGenerator(ModelBundle model, NDManager root, ConditionRegistry conditions) {
-        return ArpgGenerator.open(model, root, conditions);
+        return ArpgGenerator.open(model, root, conditions, LoadListener.NONE);
     }
 
     @Provides

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.arpg.api.ArpgException;
 import java.io.IOException;
+import dev.arpg.core.console.ProgressBar;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
@@ -26,7 +27,7 @@ public final class TrainingLoop {
      * Creates the loop.
      *
      * @param options the run's settings
-     * @param progress where the progress line goes (e.g. {@code System.err})
+     * @param progress where the progress bar goes (e.g. {@code System.err})
      */
     public TrainingLoop(TrainingOptions options, PrintStream progress) {
         this.options = options;
@@ -58,6 +59,7 @@ public final class TrainingLoop {
         double loss = Double.NaN;
         long began = System.nanoTime();
         long samples = 0;
+        ProgressBar bar = new ProgressBar(progress, "training", options.steps());
         for (long step = start; step < options.steps(); step++) {
             SplittableRandom random = new SplittableRandom(options.seed() * 0x9E3779B97F4A7C15L + step);
             Map<String, Double> losses;
@@ -79,14 +81,13 @@ public final class TrainingLoop {
             }
             samples += task.batchSize();
             double rate = samples / ((System.nanoTime() - began) / 1e9);
-            log(step + 1, losses, lr, norm, rate);
+            log(bar, step + 1, losses, lr, norm, rate);
             boolean last = step + 1 == options.steps();
             if (options.checkpoint() != null
                     && (last || (options.checkpointEvery() > 0 && (step + 1) % options.checkpointEvery() == 0))) {
                 TrainingCheckpoint.write(options.checkpoint(), step + 1, params, optimizer, ema, metadata);
             }
         }
-        progress.println();
         double rate = samples == 0 ? 0 : samples / ((System.nanoTime() - began) / 1e9);
         return new Outcome(options.steps(), loss, rate, ema == null ? null : ema.averages());
     }
@@ -103,14 +104,11 @@ public final class TrainingLoop {
         }
     }
 
-    private void log(long step, Map<String, Double> losses, double lr, double norm, double rate) {
+    private void log(ProgressBar bar, long step, Map<String, Double> losses, double lr, double norm, double rate) {
         StringBuilder parts = new StringBuilder();
         losses.forEach((k, v) -> parts.append(parts.length() == 0 ? "" : " ").append(k).append('=')
                 .append(String.format("%.4f", v)));
-        int width = 30;
-        int filled = (int) (width * step / options.steps());
-        progress.printf("\r[%s%s] %d/%d %s lr=%.2e %.1f samples/s", "#".repeat(filled), ".".repeat(width - filled),
-                step, options.steps(), parts, lr, rate);
+        bar.update(step, String.format("%s lr=%.2e %.1f samples/s", parts, lr, rate));
         if (options.lossLog() != null) {
             try {
                 Files.writeString(options.lossLog(), String.format("%d,%.6f,%s,%.6e,%.4f,%.2f%n", step,

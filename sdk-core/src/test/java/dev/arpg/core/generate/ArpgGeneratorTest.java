@@ -36,12 +36,19 @@ class ArpgGeneratorTest {
     static Path tmp;
     private static NDManager root;
     private static ArpgGenerator generator;
+    private static final List<String> LOADED = new ArrayList<>();
 
     @BeforeAll
     static void open() {
         root = NDManager.newBaseManager();
         generator = ArpgGenerator.open(TinyBundle.create(tmp.resolve("bundle")), root,
-                ConditionRegistry.discover(ArpgGeneratorTest.class.getClassLoader()));
+                ConditionRegistry.discover(ArpgGeneratorTest.class.getClassLoader()),
+                (part, done, total) -> LOADED.add(part + " " + done + "/" + total));
+    }
+
+    @Test
+    void reportsEveryPartAsItLoads() {
+        assertThat(LOADED).containsExactly("arpg.safetensors 1/3", "vq.safetensors 2/3", "control-luma.safetensors 3/3");
     }
 
     @AfterAll
