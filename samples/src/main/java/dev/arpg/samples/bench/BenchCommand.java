@@ -82,8 +82,8 @@ public final class BenchCommand implements Callable<Integer> {
                         MachineProbe.peakRssBytes());
                 GenerationBench generation = new GenerationBench(transformer, seed);
                 for (int batch : batches) {
-                    generation.warmUp(batch);
                     for (int steps : steps(transformer.config().blockSize())) {
+                        generation.warmUp(batch, steps);
                         report.generation(generation.measure(batch, steps, repeats));
                     }
                     if (batch == 1) {

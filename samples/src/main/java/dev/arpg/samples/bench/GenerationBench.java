@@ -1,6 +1,7 @@
 package dev.arpg.samples.bench;
 
 import dev.arpg.api.CancellationToken;
+import dev.arpg.api.GenerationCancelledException;
 import dev.arpg.api.SamplingSettings;
 import dev.arpg.core.decode.DecodeListener;
 import dev.arpg.core.decode.DecodeResult;
@@ -12,6 +13,9 @@ import java.util.Arrays;
 
 /** Times class-conditional generation with the default sampling settings and a fixed seed. */
 final class GenerationBench {
+    /** Decoding steps run before measuring a configuration. */
+    private static final int WARM_UP_STEPS = 4;
+
     private final ArpgTransformer model;
     private final ParallelDecoder decoder;
     private final long seed;
@@ -57,9 +61,26 @@ final class GenerationBench {
         }
     }
 
-    /** Runs one short generation so that the timed ones find the engine warm. */
-    void warmUp(int batch) {
-        generate(batch, 2);
+    /**
+     * Runs the first steps of a generation of the measured shape, so that the timed ones find the
+     * engine warm without a warm-up larger than the work measured (a few-step generation decodes
+     * many tokens per step and would raise the peak memory the benchmark reports).
+     *
+     * @param batch images per call
+     * @param steps decoding steps of the measured generations
+     */
+    void warmUp(int batch, int steps) {
+        CancellationToken stop = new CancellationToken();
+        DecodeListener cancelAfterWarmUp = progress -> {
+            if (progress.step() + 1 >= WARM_UP_STEPS) {
+                stop.cancel();
+            }
+        };
+        try {
+            decoder.decode(task(batch, steps), cancelAfterWarmUp, stop);
+        } catch (GenerationCancelledException expected) {
+            // the warm-up ends here by design
+        }
     }
 
     /**
@@ -83,12 +104,16 @@ final class GenerationBench {
     }
 
     private DecodeResult generate(int batch, int steps) {
+        return decoder.decode(task(batch, steps), DecodeListener.NONE, new CancellationToken());
+    }
+
+    private DecodeTask task(int batch, int steps) {
         ArpgConfig config = model.config();
         int[] labels = new int[batch];
         for (int b = 0; b < batch; b++) {
             labels[b] = b % config.numClasses();
         }
         SamplingSettings settings = SamplingSettings.builder().steps(steps).seed(seed).build();
-        return decoder.decode(DecodeTask.classes(settings, labels), DecodeListener.NONE, new CancellationToken());
+        return DecodeTask.classes(settings, labels);
     }
 }

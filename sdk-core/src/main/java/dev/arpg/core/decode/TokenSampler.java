@@ -16,6 +16,10 @@ import java.util.SplittableRandom;
 final class TokenSampler {
     private final SamplingSettings settings;
     private final SplittableRandom random;
+    /** Scaled logits of the row being drawn; reused across draws so decoding makes little garbage. */
+    private double[] z;
+    /** Scratch for the top-k threshold. */
+    private double[] sorted;
 
     TokenSampler(SamplingSettings settings, SplittableRandom random) {
         this.settings = settings;
@@ -58,7 +62,10 @@ final class TokenSampler {
 
     private int draw(float[] logits, int from, int n) {
         double temperature = Math.max(settings.temperature(), 1e-5);
-        double[] z = new double[n];
+        if (z == null || z.length != n) {
+            z = new double[n];
+            sorted = new double[n];
+        }
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             z[i] = logits[from + i] / temperature;
@@ -66,7 +73,7 @@ final class TokenSampler {
         }
         double threshold = Double.NEGATIVE_INFINITY;
         if (settings.topK() > 0 && settings.topK() < n) {
-            threshold = kthLargest(z, settings.topK());
+            threshold = kthLargest(settings.topK());
         }
         if (settings.topP() < 1.0) {
             threshold = Math.max(threshold, nucleusThreshold(z, threshold, max, settings.topP()));
@@ -91,8 +98,8 @@ final class TokenSampler {
         return last;
     }
 
-    private static double kthLargest(double[] z, int k) {
-        double[] sorted = z.clone();
+    private double kthLargest(int k) {
+        System.arraycopy(z, 0, sorted, 0, z.length);
         Arrays.sort(sorted);
         return sorted[sorted.length - k];
     }

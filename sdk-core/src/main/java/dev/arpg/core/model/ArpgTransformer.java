@@ -2,20 +2,26 @@ package dev.arpg.core.model;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
+import dev.arpg.api.ModelLoadException;
 import dev.arpg.core.weights.StateDict;
 import dev.arpg.core.weights.WeightBinding;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The ARPG transformer (ARPG-SPEC section 3) on DJL: a self-attention stage turns the fed tokens
@@ -56,7 +62,21 @@ public final class ArpgTransformer implements AutoCloseable {
      */
     public static ArpgTransformer load(ArpgConfig config, StateDict weights, NDManager parent) {
         WeightBinding.check("ARPG " + describe(config), config.parameterShapes(), weights);
-        return build(config, parent, (name, shape, m) -> weights.get(name).toNDArray(m));
+        return build(config, parent, (names, shape, m) -> {
+            ByteBuffer joined;
+            try {
+                joined = ByteBuffer.allocateDirect(Math.toIntExact(shape.size() * Float.BYTES))
+                        .order(ByteOrder.LITTLE_ENDIAN);
+            } catch (OutOfMemoryError e) {
+                throw new ModelLoadException("not enough direct memory for the ARPG weights ("
+                        + float32Megabytes(config) + " MB in float32): start the JVM with a larger "
+                        + "-XX:MaxDirectMemorySize (the ./arpg launcher uses 64g)", e);
+            }
+            for (String name : names) {
+                weights.get(name).putFloats(joined);
+            }
+            return m.create(joined.rewind(), shape, DataType.FLOAT32);
+        });
     }
 
     /**
@@ -72,32 +92,51 @@ public final class ArpgTransformer implements AutoCloseable {
      */
     public static ArpgTransformer random(ArpgConfig config, long seed, NDManager parent) {
         Engine.getInstance().setRandomSeed((int) (seed ^ (seed >>> 32)));
-        return build(config, parent, (name, shape, m) -> shape.dimension() == 1
+        return build(config, parent, (names, shape, m) -> shape.dimension() == 1
                 ? m.ones(shape, DataType.FLOAT32)
                 : m.randomNormal(0f, 0.02f, shape, DataType.FLOAT32));
     }
 
-    /** Creates one named parameter in the model's manager. */
+    /**
+     * Creates the storage of named parameters stacked along axis 0 (one name for most parameters,
+     * several for a fused group), in one allocation so that loading never holds a weight twice.
+     */
     @FunctionalInterface
     private interface ParameterSource {
-        NDArray create(String name, Shape shape, NDManager manager);
+        NDArray create(List<String> names, Shape stacked, NDManager manager);
     }
 
     private static ArpgTransformer build(ArpgConfig config, NDManager parent, ParameterSource source) {
         NDManager manager = parent.newSubManager();
         try {
+            Map<String, long[]> shapes = config.parameterShapes();
+            Map<List<String>, NDArray> storage = new LinkedHashMap<>();
             Map<String, NDArray> params = new LinkedHashMap<>();
-            for (Map.Entry<String, long[]> e : config.parameterShapes().entrySet()) {
-                NDArray array = source.create(e.getKey(), new Shape(e.getValue()), manager);
-                array.setName(e.getKey());
-                params.put(e.getKey(), array);
+            for (List<String> group : Fused.groups(config, shapes.keySet())) {
+                long[] shape = shapes.get(group.get(0)).clone();
+                shape[0] = group.stream().mapToLong(name -> shapes.get(name)[0]).sum();
+                NDArray stacked = source.create(group, new Shape(shape), manager);
+                storage.put(group, stacked);
+                long row = 0;
+                for (String name : group) {
+                    long rows = shapes.get(name)[0];
+                    NDArray view = group.size() == 1 ? stacked : stacked.get(new NDIndex("{}:{}", row, row + rows));
+                    view.setName(name);
+                    params.put(name, view);
+                    row += rows;
+                }
             }
-            Fused fused = Fused.of(config, params);
+            Fused fused = Fused.of(config, storage);
             return new ArpgTransformer(config, manager, Collections.unmodifiableMap(params), fused);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    private static long float32Megabytes(ArpgConfig c) {
+        return c.parameterShapes().values().stream()
+                .mapToLong(shape -> Arrays.stream(shape).reduce(1, Math::multiplyExact)).sum() * Float.BYTES >> 20;
     }
 
     private static String describe(ArpgConfig c) {
@@ -403,9 +442,9 @@ public final class ArpgTransformer implements AutoCloseable {
 
     /**
      * Weights concatenated along the output axis for the decoding path: q/k/v of every self block,
-     * w1/w3 of every block, and the shared to_k/to_v. Each named parameter is then replaced by a
-     * view into its concatenation, so the weights are held once and training still sees (and
-     * updates) every parameter by its state-dict name.
+     * w1/w3 of every block, and the shared to_k/to_v. Each group is allocated once, stacked, and
+     * its named parameters are views into it, so the weights are held once (also while loading)
+     * and training still sees (and updates) every parameter by its state-dict name.
      */
     private static final class Fused {
         private final NDArray[] selfQkv;
@@ -420,39 +459,48 @@ public final class ArpgTransformer implements AutoCloseable {
             this.crossKv = crossKv;
         }
 
-        static Fused of(ArpgConfig config, Map<String, NDArray> params) {
+        /**
+         * Every parameter name in storage order: the fused groups as lists of several names, every
+         * other parameter alone.
+         */
+        static List<List<String>> groups(ArpgConfig config, Collection<String> names) {
+            List<List<String>> fusedGroups = new ArrayList<>();
+            for (int i = 0; i < config.layersPerStage(); i++) {
+                String self = "layers.self_dec." + i + ".";
+                String cross = "layers.cross_dec." + i + ".";
+                fusedGroups.add(List.of(self + "attn.to_q.weight", self + "attn.to_k.weight", self + "attn.to_v.weight"));
+                fusedGroups.add(List.of(self + "ffn.w1.weight", self + "ffn.w3.weight"));
+                fusedGroups.add(List.of(cross + "ffn.w1.weight", cross + "ffn.w3.weight"));
+            }
+            fusedGroups.add(List.of("layers.to_k.weight", "layers.to_v.weight"));
+            Map<String, List<String>> groupOfFirst = new LinkedHashMap<>();
+            fusedGroups.forEach(g -> groupOfFirst.put(g.get(0), g));
+            Set<String> fusedNames = new HashSet<>();
+            fusedGroups.forEach(fusedNames::addAll);
+            List<List<String>> all = new ArrayList<>();
+            for (String name : names) {
+                if (groupOfFirst.containsKey(name)) {
+                    all.add(groupOfFirst.get(name));
+                } else if (!fusedNames.contains(name)) {
+                    all.add(List.of(name));
+                }
+            }
+            return all;
+        }
+
+        static Fused of(ArpgConfig config, Map<List<String>, NDArray> storage) {
             int n = config.layersPerStage();
             NDArray[] qkv = new NDArray[n];
             NDArray[] selfW13 = new NDArray[n];
             NDArray[] crossW13 = new NDArray[n];
             for (int i = 0; i < n; i++) {
                 String self = "layers.self_dec." + i + ".";
-                qkv[i] = concat(params, self + "attn.to_q.weight", self + "attn.to_k.weight", self + "attn.to_v.weight");
-                selfW13[i] = concat(params, self + "ffn.w1.weight", self + "ffn.w3.weight");
                 String cross = "layers.cross_dec." + i + ".";
-                crossW13[i] = concat(params, cross + "ffn.w1.weight", cross + "ffn.w3.weight");
+                qkv[i] = storage.get(List.of(self + "attn.to_q.weight", self + "attn.to_k.weight", self + "attn.to_v.weight"));
+                selfW13[i] = storage.get(List.of(self + "ffn.w1.weight", self + "ffn.w3.weight"));
+                crossW13[i] = storage.get(List.of(cross + "ffn.w1.weight", cross + "ffn.w3.weight"));
             }
-            return new Fused(qkv, selfW13, crossW13, concat(params, "layers.to_k.weight", "layers.to_v.weight"));
-        }
-
-        /** Concatenates parameters along axis 0 and puts views of the result in their place. */
-        private static NDArray concat(Map<String, NDArray> params, String... names) {
-            NDList parts = new NDList();
-            for (String name : names) {
-                parts.add(params.get(name));
-            }
-            NDArray joined = NDArrays.concat(parts, 0);
-            long row = 0;
-            for (String name : names) {
-                NDArray original = params.get(name);
-                long rows = original.getShape().get(0);
-                NDArray view = joined.get(new NDIndex("{}:{}", row, row + rows));
-                view.setName(name);
-                params.put(name, view);
-                original.close();
-                row += rows;
-            }
-            return joined;
+            return new Fused(qkv, selfW13, crossW13, storage.get(List.of("layers.to_k.weight", "layers.to_v.weight")));
         }
     }
 

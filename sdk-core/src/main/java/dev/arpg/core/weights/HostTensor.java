@@ -143,6 +143,32 @@ public final class HostTensor {
     }
 
     /**
+     * Writes the elements of a floating-point tensor as float32 into {@code out} at its position
+     * (F16 and BF16 widened exactly, F64 rounded), advancing the position; in the buffer's byte order.
+     *
+     * @param out the destination, with room for {@link #arrayLength()} floats
+     * @throws IllegalStateException if the tensor is not floating-point
+     */
+    public void putFloats(ByteBuffer out) {
+        if (!type.isFloatingPoint()) {
+            throw new IllegalStateException("putFloats needs a floating-point tensor, not " + type);
+        }
+        ByteBuffer b = bytes();
+        if (type == TensorType.F32 && out.order() == b.order()) {
+            out.put(b.duplicate().rewind().limit(arrayLength() * Float.BYTES));
+            return;
+        }
+        for (int i = 0, n = arrayLength(); i < n; i++) {
+            out.putFloat(switch (type) {
+                case F32 -> b.getFloat(i * 4);
+                case F16 -> HalfPrecision.f16ToFloat(b.getShort(i * 2));
+                case BF16 -> HalfPrecision.bf16ToFloat(b.getShort(i * 2));
+                default -> (float) b.getDouble(i * 8);
+            });
+        }
+    }
+
+    /**
      * Returns the elements as doubles (all types; floats widened exactly).
      *
      * @return the elements in row-major order
