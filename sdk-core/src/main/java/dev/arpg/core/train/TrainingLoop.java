@@ -20,6 +20,13 @@ import java.util.SplittableRandom;
  * {@code (seed, s)}, so an interrupted and resumed run equals an uninterrupted one.
  */
 public final class TrainingLoop {
+    /**
+     * Non-finite gradient norms tolerated in a row: such a step is skipped (no update, logged with
+     * its NaN norm), since one bad batch should not end a long run; this many means divergence.
+     */
+    static final int MAX_NON_FINITE_IN_A_ROW = 3;
+    private static final String LOG_HEADER = "step,loss,parts,lr,grad_norm,samples_per_s\n";
+
     private final TrainingOptions options;
     private final PrintStream progress;
 
@@ -53,12 +60,11 @@ public final class TrainingLoop {
         AdamW optimizer = new AdamW(0.9, 0.95, 1e-8, options.weightDecay(), manager);
         Ema ema = options.emaDecay() > 0 ? new Ema(params, options.emaDecay(), manager) : null;
         long start = TrainingCheckpoint.resume(options.checkpoint(), params, optimizer, ema);
-        if (start == 0) {
-            writeLogHeader();
-        }
+        startLog(start);
         double loss = Double.NaN;
         long began = System.nanoTime();
         long samples = 0;
+        int nonFiniteInARow = 0;
         ProgressBar bar = new ProgressBar(progress, "training", options.steps());
         for (long step = start; step < options.steps(); step++) {
             SplittableRandom random = new SplittableRandom(options.seed() * 0x9E3779B97F4A7C15L + step);
@@ -75,9 +81,15 @@ public final class TrainingLoop {
             double norm = options.gradClip() > 0 ? Gradients.clip(params.values(), options.gradClip())
                     : Gradients.totalNorm(params.values());
             double lr = options.schedule().at(step);
-            optimizer.step(params, lr);
-            if (ema != null) {
-                ema.update(params);
+            if (Double.isFinite(norm)) {
+                nonFiniteInARow = 0;
+                optimizer.step(params, lr);
+                if (ema != null) {
+                    ema.update(params);
+                }
+            } else if (++nonFiniteInARow >= MAX_NON_FINITE_IN_A_ROW) {
+                throw new ArpgException("training diverged: non-finite gradients at " + nonFiniteInARow
+                        + " steps in a row, the last at step " + step + " (lower the learning rate or check the data)");
             }
             samples += task.batchSize();
             double rate = samples / ((System.nanoTime() - began) / 1e9);
@@ -92,13 +104,27 @@ public final class TrainingLoop {
         return new Outcome(options.steps(), loss, rate, ema == null ? null : ema.averages());
     }
 
-    private void writeLogHeader() {
+    /**
+     * Starts the loss log: a fresh header for a new run; on resume, the lines up to the checkpoint's
+     * step (an interrupted run may have logged steps after its last checkpoint, which are redone).
+     */
+    private void startLog(long start) {
         if (options.lossLog() == null) {
             return;
         }
         try {
             Files.createDirectories(options.lossLog().toAbsolutePath().getParent());
-            Files.writeString(options.lossLog(), "step,loss,parts,lr,grad_norm,samples_per_s\n");
+            StringBuilder kept = new StringBuilder(LOG_HEADER);
+            if (start > 0 && Files.exists(options.lossLog())) {
+                for (String line : Files.readAllLines(options.lossLog())) {
+                    int comma = line.indexOf(',');
+                    if (comma > 0 && line.substring(0, comma).chars().allMatch(Character::isDigit)
+                            && Long.parseLong(line.substring(0, comma)) <= start) {
+                        kept.append(line).append('\n');
+                    }
+                }
+            }
+            Files.writeString(options.lossLog(), kept);
         } catch (IOException e) {
             throw new ArpgException("cannot write the loss log " + options.lossLog() + ": " + e.getMessage(), e);
         }
