@@ -34,6 +34,9 @@ import java.util.Set;
  * array a call creates belongs to the manager of the caller's input arrays.
  */
 public final class ArpgTransformer implements AutoCloseable {
+    /** Rows from which {@link #project} multiplies in the transposed order. */
+    private static final int TALL_SKINNY_ROWS = 16;
+
     private final ArpgConfig config;
     private final NDManager manager;
     private final Map<String, NDArray> parameters;
@@ -237,7 +240,7 @@ public final class ArpgTransformer implements AutoCloseable {
             for (int i = 0; i < config.layersPerStage(); i++) {
                 q = inLayerScope(q, i, (layer, in) -> cachedCrossBlock(layer, in, queryTables, kv));
             }
-            return linear(rmsNorm(q, p("norm.weight")), "head.weight");
+            return project(rmsNorm(q, p("norm.weight")), p("head.weight"));
         } finally {
             cache.commit();
         }
@@ -334,18 +337,17 @@ public final class ArpgTransformer implements AutoCloseable {
     private NDArray cachedSelfBlock(int i, NDArray x, NDArray[] tables, KvCache cache) {
         String prefix = "layers.self_dec." + i + ".";
         NDArray qkv = headsFirstPacked(RopeTable.Device.rotate(
-                splitParts(Linear.linear(rmsNorm(x, p(prefix + "attn_norm.weight")), fused.selfQkv[i])
-                        .singletonOrThrow(), 3), tables));
+                splitParts(project(rmsNorm(x, p(prefix + "attn_norm.weight")), fused.selfQkv[i]), 3), tables));
         NDArray kv = cache.appendPacked(i, qkv.get("1:"));
         NDArray attended = mergeHeads(cachedAttention(qkv.get("0"), kv));
-        NDArray out = x.add(linear(attended, prefix + "attn.proj.weight"));
+        NDArray out = x.add(project(attended, p(prefix + "attn.proj.weight")));
         return out.addi(fusedFeedForward(prefix, fused.selfW13[i], rmsNorm(out, p(prefix + "ffn_norm.weight"))));
     }
 
     /** The cross stage's keys and values of the fed tokens, written into the cache. */
     private NDArray sharedKeysValues(NDArray x, NDArray[] fedTables, KvCache cache) {
         NDArray xn = rmsNorm(x, p("layers.norm.weight"));
-        NDArray kv = splitParts(Linear.linear(xn, fused.crossKv).singletonOrThrow(), 2);
+        NDArray kv = splitParts(project(xn, fused.crossKv), 2);
         NDArray[] tables = {fedTables[0].get(":, :, 1:"), fedTables[1].get(":, :, 1:")};
         return cache.appendPacked(cache.crossSlot(), headsFirstPacked(RopeTable.Device.rotate(kv, tables)));
     }
@@ -354,20 +356,43 @@ public final class ArpgTransformer implements AutoCloseable {
     private NDArray cachedCrossBlock(int i, NDArray q, NDArray[] tables, NDArray kv) {
         String prefix = "layers.cross_dec." + i + ".";
         NDArray h = rmsNorm(q, p(prefix + "attn_norm.weight"));
-        NDArray qh = headsFirstPacked(RopeTable.Device.rotate(splitParts(linear(h, prefix + "attn.to_q.weight"), 1),
+        NDArray qh = headsFirstPacked(RopeTable.Device.rotate(splitParts(project(h, p(prefix + "attn.to_q.weight")), 1),
                 tables)).get("0");
         NDArray attended = mergeHeads(cachedAttention(qh, kv));
-        NDArray out = q.add(linear(attended, prefix + "attn.proj.weight"));
+        NDArray out = q.add(project(attended, p(prefix + "attn.proj.weight")));
         return out.addi(fusedFeedForward(prefix, fused.crossW13[i], rmsNorm(out, p(prefix + "ffn_norm.weight"))));
     }
 
     /** SwiGLU with w1 and w3 in one product; the same arithmetic as {@link #feedForward}. */
     private NDArray fusedFeedForward(String prefix, NDArray w13, NDArray x) {
-        NDArray both = Linear.linear(x, w13).singletonOrThrow();
+        NDArray both = project(x, w13);
         long hidden = config.ffnHidden();
         NDArray gate = both.get("..., :{}", hidden);
         NDArray up = both.get("..., {}:", hidden);
-        return linear(gate.mul(Activation.sigmoid(gate)).muli(up), prefix + "ffn.w2.weight");
+        return project(gate.mul(Activation.sigmoid(gate)).muli(up), p(prefix + "ffn.w2.weight"));
+    }
+
+    /**
+     * {@code x @ w^T} for the decoding path. With at least {@value #TALL_SKINNY_ROWS} rows it is
+     * computed as {@code (w @ x^T)^T}: libtorch's CPU GEMM runs that tall-skinny product faster than
+     * {@code linear}'s short-wide one (docs/benchmarks.md); with fewer rows {@code linear} is as
+     * fast and makes no transposed views. Equal up to float summation order. The product is
+     * attached to {@code x}'s manager (a result belongs to its first input's, here the model's).
+     *
+     * @param x {@code [..., in]}
+     * @param w {@code [out, in]}
+     * @return {@code [..., out]}
+     */
+    private static NDArray project(NDArray x, NDArray w) {
+        Shape s = x.getShape();
+        long in = s.get(s.dimension() - 1);
+        if (s.size() / in < TALL_SKINNY_ROWS) {
+            return Linear.linear(x, w).singletonOrThrow();
+        }
+        NDArray columns = x.reshape(-1, in).transpose().duplicate();
+        NDArray product = w.matMul(columns);
+        product.attach(x.getManager());
+        return product.transpose().reshape(s.slice(0, s.dimension() - 1).add(w.getShape().get(0)));
     }
 
     /** Attention of the decoding path: the same arithmetic as {@link #attention}, in place. */
