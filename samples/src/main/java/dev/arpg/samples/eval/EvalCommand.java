@@ -39,6 +39,10 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Generated images per class for class fidelity. Default: ${DEFAULT-VALUE}.")
     int perClass;
 
+    @Option(names = "--control-guidance", defaultValue = "0",
+            description = "Extra guidance towards the condition in the controlled runs (0 disables). Default: ${DEFAULT-VALUE}.")
+    double controlGuidance;
+
     @Option(names = "--seed", defaultValue = "777", description = "Seed of the held-out data. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -106,12 +110,12 @@ public final class EvalCommand implements Callable<Integer> {
                 (double) right / total, total, perClass);
     }
 
-    private static BufferedImage generate(Generator generator, int label, String condition, BufferedImage control,
+    private BufferedImage generate(Generator generator, int label, String condition, BufferedImage control,
             long seed) {
         GenerationRequest.Builder b = GenerationRequest.builder().classLabel(label)
                 .sampling(generator.recommendedSampling()).sampling(s -> s.seed(seed));
         if (condition != null) {
-            b.condition(condition, control);
+            b.condition(condition, control).controlGuidance(controlGuidance);
         }
         GenerationResult r = generator.generate(b.build(), p -> { }, new CancellationToken());
         return r.images().get(0);

@@ -6,13 +6,14 @@ import java.awt.image.BufferedImage;
 import java.util.Arrays;
 
 /**
- * The class-fidelity judge of the model card: a k-nearest-neighbour classifier over rotation- and
- * scale-invariant silhouette features, fitted on real procedural images. Features: the histogram of
- * foreground pixel distances to the centroid (normalised by the largest), the fill ratio of the
- * enclosing disc, and whether the centroid is foreground (rings are hollow).
+ * The class-fidelity judge of the model card: a k-nearest-neighbour classifier over the object's
+ * silhouette, fitted on real procedural images. The silhouette (pixels far from the border colour)
+ * is cropped to its bounding box and resampled to a {@value #GRID}x{@value #GRID} occupancy grid,
+ * so the features ignore colour, position and size but keep the shape (the dataset's shapes are
+ * upright); the box's aspect ratio is one more feature.
  */
 public final class ShapeClassifier {
-    private static final int BINS = 12;
+    private static final int GRID = 12;
     private static final int K = 5;
     private final double[][] features;
     private final int[] labels;
@@ -76,37 +77,37 @@ public final class ShapeClassifier {
     static double[] features(BufferedImage image) {
         boolean[] mask = ImageMetrics.foreground(image, 60);
         int w = image.getWidth();
-        double cx = 0;
-        double cy = 0;
-        int count = 0;
+        int h = image.getHeight();
+        int minX = w;
+        int minY = h;
+        int maxX = -1;
+        int maxY = -1;
         for (int i = 0; i < mask.length; i++) {
             if (mask[i]) {
-                cx += i % w + 0.5;
-                cy += i / w + 0.5;
-                count++;
+                minX = Math.min(minX, i % w);
+                maxX = Math.max(maxX, i % w);
+                minY = Math.min(minY, i / w);
+                maxY = Math.max(maxY, i / w);
             }
         }
-        double[] f = new double[BINS + 2];
-        if (count == 0) {
+        double[] f = new double[GRID * GRID + 1];
+        if (maxX < 0) {
             return f;
         }
-        cx /= count;
-        cy /= count;
-        double[] r = new double[count];
-        double max = 0;
-        int k = 0;
-        for (int i = 0; i < mask.length; i++) {
-            if (mask[i]) {
-                r[k] = Math.hypot(i % w + 0.5 - cx, i / w + 0.5 - cy);
-                max = Math.max(max, r[k++]);
+        int boxW = maxX - minX + 1;
+        int boxH = maxY - minY + 1;
+        double[] counts = new double[GRID * GRID];
+        for (int y = minY; y <= maxY; y++) {
+            for (int x = minX; x <= maxX; x++) {
+                int cell = (y - minY) * GRID / boxH * GRID + (x - minX) * GRID / boxW;
+                counts[cell] += 1;
+                f[cell] += mask[y * w + x] ? 1 : 0;
             }
         }
-        for (double v : r) {
-            f[Math.min(BINS - 1, (int) (BINS * v / (max + 1e-9)))] += 1.0 / count;
+        for (int c = 0; c < counts.length; c++) {
+            f[c] = counts[c] == 0 ? 0 : f[c] / counts[c];
         }
-        f[BINS] = count / (Math.PI * max * max + 1e-9);
-        int centre = (int) cy * w + (int) cx;
-        f[BINS + 1] = centre >= 0 && centre < mask.length && mask[centre] ? 1 : 0;
+        f[GRID * GRID] = Math.log((double) boxW / boxH);
         return f;
     }
 }

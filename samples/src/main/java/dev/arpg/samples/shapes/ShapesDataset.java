@@ -13,9 +13,9 @@ import java.util.SplittableRandom;
 
 /**
  * A procedural dataset generated on the fly from a seed, no files needed: one shape of a
- * {@link ShapeKind} per image with a random palette colour, size, position and rotation on a
- * background of another palette colour, plus its depth map (the shape as a simple solid, near = bright, background black) as
- * the {@code depth} control and the image itself as the {@code canny} control (the Canny condition
+ * upright {@link ShapeKind} per image (or one at a random rotation, {@link #rotated}) with a random
+ * palette colour, size and position on a background of another palette colour, plus its depth map
+ * (the shape as a simple solid, near = bright, background black) as the {@code depth} control and the image itself as the {@code canny} control (the Canny condition
  * finds its edges). Deterministic: sample {@code i} of a seed is always the same.
  */
 public final class ShapesDataset implements TrainingDataset {
@@ -31,16 +31,35 @@ public final class ShapesDataset implements TrainingDataset {
 
     private final long seed;
     private final int size;
+    private final boolean rotated;
 
     /**
-     * Creates the dataset.
+     * Creates the dataset of upright shapes (what the generator learns).
      *
      * @param seed the seed
      * @param size image side in pixels
      */
     public ShapesDataset(long seed, int size) {
+        this(seed, size, false);
+    }
+
+    private ShapesDataset(long seed, int size, boolean rotated) {
         this.seed = seed;
         this.size = size;
+        this.rotated = rotated;
+    }
+
+    /**
+     * The same images with each shape turned by a random angle (what the tokenizer learns, so it
+     * represents edges at every orientation). Sample {@code i} has the colours, size and position of
+     * sample {@code i} of {@link #ShapesDataset(long, int)}.
+     *
+     * @param seed the seed
+     * @param size image side in pixels
+     * @return the dataset
+     */
+    public static ShapesDataset rotated(long seed, int size) {
+        return new ShapesDataset(seed, size, true);
     }
 
     @Override
@@ -62,7 +81,9 @@ public final class ShapesDataset implements TrainingDataset {
         double cy = radius + r.nextDouble() * (size - 2 * radius);
         AffineTransform at = new AffineTransform();
         at.translate(cx, cy);
-        at.rotate(r.nextDouble() * 2 * Math.PI);
+        if (rotated) {
+            at.rotate(r.nextDouble() * 2 * Math.PI);
+        }
         at.scale(radius, radius);
         Shape shape = at.createTransformedShape(kind.outline());
 

@@ -85,7 +85,7 @@ public final class TrainCommand implements Callable<Integer> {
         ShapesDataset data = new ShapesDataset(seed, ShapesRecipe.IMAGE_SIZE);
         try (NDManager root = NDManager.newBaseManager()) {
             switch (part) {
-                case "vq" -> trainVq(root, data);
+                case "vq" -> trainVq(root, ShapesDataset.rotated(seed, ShapesRecipe.IMAGE_SIZE));
                 case "arpg" -> trainArpg(root, data);
                 case "control" -> trainControl(root, data);
                 case "bundle" -> bundle();
