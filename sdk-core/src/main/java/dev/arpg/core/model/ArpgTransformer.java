@@ -389,8 +389,7 @@ public final class ArpgTransformer implements AutoCloseable {
         if (s.size() / in < TALL_SKINNY_ROWS) {
             return Linear.linear(x, w).singletonOrThrow();
         }
-        NDArray columns = x.reshape(-1, in).transpose().duplicate();
-        NDArray product = w.matMul(columns);
+        NDArray product = w.matMul(x.reshape(-1, in).transpose());
         product.attach(x.getManager());
         return product.transpose().reshape(s.slice(0, s.dimension() - 1).add(w.getShape().get(0)));
     }

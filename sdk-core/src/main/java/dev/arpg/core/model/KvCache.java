@@ -10,8 +10,10 @@ import ai.djl.ndarray.types.Shape;
  * Keys and values of every token fed so far during one generation: one pair per self-attention
  * block plus the pair shared by all cross-attention blocks. Preallocated at full capacity and
  * written in place, so a step costs no concatenation; keys and values of a slot share one array
- * {@code [2, B, H, capacity, headDim]}, so a step writes and reads each slot once. Belongs to one
- * request's manager.
+ * {@code [2, B, H, capacity, headDim]}, so a step writes and reads each slot once. All slots are
+ * views of one allocation, which the C allocator maps and unmaps as a whole for a large model
+ * (per-slot blocks stayed in its heap after each request and raised the peak memory). Belongs to
+ * one request's manager.
  */
 public final class KvCache {
     private final NDArray[] slots;
@@ -28,10 +30,11 @@ public final class KvCache {
      * @param manager the request's manager
      */
     public KvCache(ArpgConfig config, int batch, int capacity, NDManager manager) {
-        Shape shape = new Shape(2, batch, config.heads(), capacity, config.headDim());
         this.slots = new NDArray[config.layersPerStage() + 1];
+        NDArray all = manager.zeros(new Shape(slots.length, 2, batch, config.heads(), capacity, config.headDim()),
+                DataType.FLOAT32);
         for (int i = 0; i < slots.length; i++) {
-            slots[i] = manager.zeros(shape, DataType.FLOAT32);
+            slots[i] = all.get(i);
         }
         this.capacity = capacity;
     }
