@@ -13,6 +13,7 @@ import dev.arpg.api.ProgressListener;
 import dev.arpg.api.SampleSchedule;
 import dev.arpg.api.SamplingSettings;
 import dev.arpg.core.Arpg;
+import dev.arpg.core.bundle.LoadListener;
 import dev.arpg.core.bundle.ModelBundle;
 import dev.arpg.core.console.ProgressBar;
 import dev.arpg.core.image.PngImages;
@@ -108,11 +109,7 @@ abstract class GenerationCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        long loading = System.nanoTime();
-        ModelBundle bundle = model.bundle();
-        ProgressBar loadBar = new ProgressBar(System.err, "loading", 2 + bundle.controls().size());
-        try (Generator generator = Arpg.load(bundle, model.device, (part, done, total) -> loadBar.update(done,
-                done == total ? String.format("in %.1f s", (System.nanoTime() - loading) / 1e9) : part))) {
+        try (Generator generator = Arpg.load(model.bundle(), model.device, new LoadingProgress())) {
             GenerationRequest.Builder builder = GenerationRequest.builder().classLabels(classes)
                     .imagesPerLabel(perLabel).sampling(settings(generator.recommendedSampling()))
                     .controlGuidance(controlGuidance);
@@ -136,6 +133,20 @@ abstract class GenerationCommand implements Callable<Integer> {
                     result.timings().get("total").toNanos() / 1e9, result.seed(), json);
         }
         return 0;
+    }
+
+    /** Draws a bar of the parts being loaded, then the load time. */
+    private static final class LoadingProgress implements LoadListener {
+        private final long start = System.nanoTime();
+        private ProgressBar bar;
+
+        @Override
+        public void loaded(String part, int done, int total) {
+            if (bar == null) {
+                bar = new ProgressBar(System.err, "loading", total);
+            }
+            bar.update(done, done == total ? String.format("in %.1f s", (System.nanoTime() - start) / 1e9) : part);
+        }
     }
 
     /** Draws a bar of the decoding steps and writes the previews. */
