@@ -487,16 +487,27 @@ public final class ArpgTransformer implements AutoCloseable {
          * Every parameter name in storage order: the fused groups as lists of several names, every
          * other parameter alone.
          */
+        /** The shared keys/values of the cross stage. */
+        private static final List<String> CROSS_KV = List.of("layers.to_k.weight", "layers.to_v.weight");
+
+        private static List<String> selfQkv(int i) {
+            String self = "layers.self_dec." + i + ".";
+            return List.of(self + "attn.to_q.weight", self + "attn.to_k.weight", self + "attn.to_v.weight");
+        }
+
+        private static List<String> w13(String stage, int i) {
+            String block = "layers." + stage + "." + i + ".";
+            return List.of(block + "ffn.w1.weight", block + "ffn.w3.weight");
+        }
+
         static List<List<String>> groups(ArpgConfig config, Collection<String> names) {
             List<List<String>> fusedGroups = new ArrayList<>();
             for (int i = 0; i < config.layersPerStage(); i++) {
-                String self = "layers.self_dec." + i + ".";
-                String cross = "layers.cross_dec." + i + ".";
-                fusedGroups.add(List.of(self + "attn.to_q.weight", self + "attn.to_k.weight", self + "attn.to_v.weight"));
-                fusedGroups.add(List.of(self + "ffn.w1.weight", self + "ffn.w3.weight"));
-                fusedGroups.add(List.of(cross + "ffn.w1.weight", cross + "ffn.w3.weight"));
+                fusedGroups.add(selfQkv(i));
+                fusedGroups.add(w13("self_dec", i));
+                fusedGroups.add(w13("cross_dec", i));
             }
-            fusedGroups.add(List.of("layers.to_k.weight", "layers.to_v.weight"));
+            fusedGroups.add(CROSS_KV);
             Map<String, List<String>> groupOfFirst = new LinkedHashMap<>();
             fusedGroups.forEach(g -> groupOfFirst.put(g.get(0), g));
             Set<String> fusedNames = new HashSet<>();
@@ -518,13 +529,11 @@ public final class ArpgTransformer implements AutoCloseable {
             NDArray[] selfW13 = new NDArray[n];
             NDArray[] crossW13 = new NDArray[n];
             for (int i = 0; i < n; i++) {
-                String self = "layers.self_dec." + i + ".";
-                String cross = "layers.cross_dec." + i + ".";
-                qkv[i] = storage.get(List.of(self + "attn.to_q.weight", self + "attn.to_k.weight", self + "attn.to_v.weight"));
-                selfW13[i] = storage.get(List.of(self + "ffn.w1.weight", self + "ffn.w3.weight"));
-                crossW13[i] = storage.get(List.of(cross + "ffn.w1.weight", cross + "ffn.w3.weight"));
+                qkv[i] = storage.get(selfQkv(i));
+                selfW13[i] = storage.get(w13("self_dec", i));
+                crossW13[i] = storage.get(w13("cross_dec", i));
             }
-            return new Fused(qkv, selfW13, crossW13, storage.get(List.of("layers.to_k.weight", "layers.to_v.weight")));
+            return new Fused(qkv, selfW13, crossW13, storage.get(CROSS_KV));
         }
     }
 

@@ -131,15 +131,19 @@ public final class HostTensor {
         float[] out = new float[arrayLength()];
         ByteBuffer b = bytes();
         for (int i = 0; i < out.length; i++) {
-            out[i] = switch (type) {
-                case F32 -> b.getFloat(i * 4);
-                case F16 -> HalfPrecision.f16ToFloat(b.getShort(i * 2));
-                case BF16 -> HalfPrecision.bf16ToFloat(b.getShort(i * 2));
-                case F64 -> (float) b.getDouble(i * 8);
-                default -> integerAt(b, i);
-            };
+            out[i] = floatAt(b, i);
         }
         return out;
+    }
+
+    private float floatAt(ByteBuffer b, int i) {
+        return switch (type) {
+            case F32 -> b.getFloat(i * 4);
+            case F16 -> HalfPrecision.f16ToFloat(b.getShort(i * 2));
+            case BF16 -> HalfPrecision.bf16ToFloat(b.getShort(i * 2));
+            case F64 -> (float) b.getDouble(i * 8);
+            default -> integerAt(b, i);
+        };
     }
 
     /**
@@ -155,16 +159,11 @@ public final class HostTensor {
         }
         ByteBuffer b = bytes();
         if (type == TensorType.F32 && out.order() == b.order()) {
-            out.put(b.duplicate().rewind().limit(arrayLength() * Float.BYTES));
+            out.put(b.rewind().limit(arrayLength() * Float.BYTES));
             return;
         }
         for (int i = 0, n = arrayLength(); i < n; i++) {
-            out.putFloat(switch (type) {
-                case F32 -> b.getFloat(i * 4);
-                case F16 -> HalfPrecision.f16ToFloat(b.getShort(i * 2));
-                case BF16 -> HalfPrecision.bf16ToFloat(b.getShort(i * 2));
-                default -> (float) b.getDouble(i * 8);
-            });
+            out.putFloat(floatAt(b, i));
         }
     }
 
