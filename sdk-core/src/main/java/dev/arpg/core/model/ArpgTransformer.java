@@ -36,6 +36,17 @@ import java.util.Set;
 public final class ArpgTransformer implements AutoCloseable {
     /** Rows from which {@link #project} multiplies in the transposed order. */
     private static final int TALL_SKINNY_ROWS = 16;
+    /** Rows {@code [2, 12)} go to {@link #FEW_ROWS} (one row is libtorch's GEMV, as fast). */
+    private static final int FEW_ROWS_FROM = 2;
+    private static final int FEW_ROWS_UNTIL = 12;
+    /**
+     * The Java Vector API product for fewer rows, or {@code null} when the JVM runs without the
+     * module {@code jdk.incubator.vector} (then libtorch's {@code linear} is used).
+     */
+    private static final FewRowProduct FEW_ROWS = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            ? new FewRowProduct(Integer.getInteger("ai.djl.pytorch.num_threads",
+                    Runtime.getRuntime().availableProcessors()))
+            : null;
 
     private final ArpgConfig config;
     private final NDManager manager;
@@ -373,11 +384,13 @@ public final class ArpgTransformer implements AutoCloseable {
     }
 
     /**
-     * {@code x @ w^T} for the decoding path. With at least {@value #TALL_SKINNY_ROWS} rows it is
-     * computed as {@code (w @ x^T)^T}: libtorch's CPU GEMM runs that tall-skinny product faster than
-     * {@code linear}'s short-wide one (docs/benchmarks.md); with fewer rows {@code linear} is as
-     * fast and makes no transposed views. Equal up to float summation order. The product is
-     * attached to {@code x}'s manager (a result belongs to its first input's, here the model's).
+     * {@code x @ w^T} for the decoding path, in the form that is fastest for its row count
+     * (docs/benchmarks.md): {@value #FEW_ROWS_FROM} to {@value #FEW_ROWS_UNTIL} - 1 rows on the Java
+     * Vector API ({@link FewRowProduct}, when the module is present); from {@value #TALL_SKINNY_ROWS}
+     * rows as {@code (w @ x^T)^T}, the tall-skinny product libtorch's CPU GEMM runs faster than
+     * {@code linear}'s short-wide one; otherwise {@code linear}. Equal up to float summation order.
+     * The product is attached to {@code x}'s manager (a result belongs to its first input's, here
+     * the model's).
      *
      * @param x {@code [..., in]}
      * @param w {@code [out, in]}
@@ -386,7 +399,11 @@ public final class ArpgTransformer implements AutoCloseable {
     private static NDArray project(NDArray x, NDArray w) {
         Shape s = x.getShape();
         long in = s.get(s.dimension() - 1);
-        if (s.size() / in < TALL_SKINNY_ROWS) {
+        long rows = s.size() / in;
+        if (FEW_ROWS != null && rows >= FEW_ROWS_FROM && rows < FEW_ROWS_UNTIL) {
+            return FEW_ROWS.multiply(x, w);
+        }
+        if (rows < TALL_SKINNY_ROWS) {
             return Linear.linear(x, w).singletonOrThrow();
         }
         NDArray product = w.matMul(x.reshape(-1, in).transpose());

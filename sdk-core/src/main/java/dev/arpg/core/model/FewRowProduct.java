@@ -1,0 +1,213 @@
+package dev.arpg.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@code x @ w^T} for an {@code x} of a few rows, on the Java Vector API: each weight row is read
+ * from memory once and multiplied with every row of {@code x} while it is in cache. A decoding step
+ * multiplies 1-16 rows by every weight matrix, a shape for which libtorch's CPU GEMM runs at a
+ * fraction of the memory bandwidth (docs/benchmarks.md); this product runs close to it.
+ *
+ * <p>The weights are read in place through a direct view of the tensor's memory (no copy); only
+ * {@code x} and the product cross between Java and the engine. Output rows are split over a fixed
+ * pool of daemon threads, one per intra-op thread of the engine. Results equal {@code linear} up to
+ * float32 summation order.
+ *
+ * <p>Needs the incubating module {@code jdk.incubator.vector}: touch this class only when
+ * {@link ArpgTransformer} has found the module in the boot layer.
+ */
+final class FewRowProduct {
+    /** Rows of {@code x} multiplied together with three weight rows by the inner kernel. */
+    private static final int ROW_BLOCK = 4;
+    private static final VectorSpecies<Float> LANES = FloatVector.SPECIES_PREFERRED;
+
+    private final int threads;
+    private final ExecutorService pool;
+
+    /**
+     * @param threads threads sharing each product (the caller's thread is one of them)
+     */
+    FewRowProduct(int threads) {
+        this.threads = Math.max(1, threads);
+        this.pool = this.threads == 1 ? null : Executors.newFixedThreadPool(this.threads - 1, task -> {
+            Thread thread = new Thread(task, "arpg-few-row-product");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Multiplies.
+     *
+     * @param x float32 {@code [..., in]}
+     * @param w float32 {@code [out, in]}, contiguous
+     * @return float32 {@code [..., out]}, owned by {@code x}'s manager
+     * @throws IllegalArgumentException if the types or shapes do not fit
+     */
+    NDArray multiply(NDArray x, NDArray w) {
+        Shape xs = x.getShape();
+        Shape ws = w.getShape();
+        if (x.getDataType() != DataType.FLOAT32 || w.getDataType() != DataType.FLOAT32 || ws.dimension() != 2
+                || xs.dimension() < 1 || xs.get(xs.dimension() - 1) != ws.get(1)) {
+            throw new IllegalArgumentException("cannot multiply " + x.getDataType() + " " + xs + " by the transpose of "
+                    + w.getDataType() + " " + ws);
+        }
+        int in = Math.toIntExact(ws.get(1));
+        int out = Math.toIntExact(ws.get(0));
+        int rows = Math.toIntExact(xs.size() / in);
+        int paddedRows = (rows + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
+        float[] input = new float[paddedRows * in];
+        System.arraycopy(x.toFloatArray(), 0, input, 0, rows * in);
+        FloatBuffer weights = w.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        float[] product = new float[paddedRows * out];
+        run(weights, input, paddedRows, in, out, product);
+        return x.getManager().create(FloatBuffer.wrap(product, 0, rows * out),
+                xs.slice(0, xs.dimension() - 1).add(out), DataType.FLOAT32);
+    }
+
+    private void run(FloatBuffer w, float[] x, int rows, int in, int out, float[] y) {
+        int parts = Math.min(threads, Math.max(1, out / 48));
+        if (parts == 1) {
+            rowRange(w, x, rows, in, out, y, 0, out);
+            return;
+        }
+        Future<?>[] others = new Future<?>[parts - 1];
+        for (int p = 1; p < parts; p++) {
+            int from = split(out, parts, p);
+            int to = split(out, parts, p + 1);
+            others[p - 1] = pool.submit(() -> rowRange(w, x, rows, in, out, y, from, to));
+        }
+        rowRange(w, x, rows, in, out, y, 0, split(out, parts, 1));
+        for (Future<?> other : others) {
+            try {
+                other.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted during a matrix product", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("matrix product failed", e.getCause());
+            }
+        }
+    }
+
+    /** Start of part {@code p} of {@code parts}, a multiple of three weight rows. */
+    private static int split(int out, int parts, int p) {
+        return p == parts ? out : (int) ((long) out * p / parts / 3 * 3);
+    }
+
+    /**
+     * Output columns {@code [from, to)} of every row of {@code y}. Each block of weight rows is
+     * first copied into a heap array (one bulk copy from the engine's memory; the Vector API reads
+     * heap arrays faster than direct buffers) and then multiplied with every row of {@code x}.
+     */
+    private static void rowRange(FloatBuffer w, float[] x, int rows, int in, int out, float[] y, int from, int to) {
+        float[] block = new float[3 * in];
+        int n = from;
+        for (; n + 3 <= to; n += 3) {
+            w.get(n * in, block, 0, 3 * in);
+            for (int m = 0; m < rows; m += ROW_BLOCK) {
+                threeByFour(block, x, m, in, out, y, n);
+            }
+        }
+        for (; n < to; n++) {
+            w.get(n * in, block, 0, in);
+            for (int m = 0; m < rows; m += ROW_BLOCK) {
+                oneByFour(block, x, m, in, out, y, n);
+            }
+        }
+    }
+
+    /** Weight rows {@code n..n+2} (in {@code w[0, 3 * in)}) times input rows {@code m..m+3}. */
+    private static void threeByFour(float[] w, float[] x, int m, int in, int out, float[] y, int n) {
+        int x0 = m * in;
+        int x1 = x0 + in;
+        int x2 = x1 + in;
+        int x3 = x2 + in;
+        int wb = in;
+        int wc = 2 * in;
+        FloatVector a0 = FloatVector.zero(LANES);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector b0 = a0;
+        FloatVector b1 = a0;
+        FloatVector b2 = a0;
+        FloatVector b3 = a0;
+        FloatVector c0 = a0;
+        FloatVector c1 = a0;
+        FloatVector c2 = a0;
+        FloatVector c3 = a0;
+        int lanes = LANES.length();
+        int k = 0;
+        for (int end = LANES.loopBound(in); k < end; k += lanes) {
+            FloatVector va = FloatVector.fromArray(LANES, w, k);
+            FloatVector vb = FloatVector.fromArray(LANES, w, wb + k);
+            FloatVector vc = FloatVector.fromArray(LANES, w, wc + k);
+            FloatVector q = FloatVector.fromArray(LANES, x, x0 + k);
+            a0 = q.fma(va, a0);
+            b0 = q.fma(vb, b0);
+            c0 = q.fma(vc, c0);
+            q = FloatVector.fromArray(LANES, x, x1 + k);
+            a1 = q.fma(va, a1);
+            b1 = q.fma(vb, b1);
+            c1 = q.fma(vc, c1);
+            q = FloatVector.fromArray(LANES, x, x2 + k);
+            a2 = q.fma(va, a2);
+            b2 = q.fma(vb, b2);
+            c2 = q.fma(vc, c2);
+            q = FloatVector.fromArray(LANES, x, x3 + k);
+            a3 = q.fma(va, a3);
+            b3 = q.fma(vb, b3);
+            c3 = q.fma(vc, c3);
+        }
+        float[] sums = {
+            a0.reduceLanes(VectorOperators.ADD), b0.reduceLanes(VectorOperators.ADD), c0.reduceLanes(VectorOperators.ADD),
+            a1.reduceLanes(VectorOperators.ADD), b1.reduceLanes(VectorOperators.ADD), c1.reduceLanes(VectorOperators.ADD),
+            a2.reduceLanes(VectorOperators.ADD), b2.reduceLanes(VectorOperators.ADD), c2.reduceLanes(VectorOperators.ADD),
+            a3.reduceLanes(VectorOperators.ADD), b3.reduceLanes(VectorOperators.ADD), c3.reduceLanes(VectorOperators.ADD),
+        };
+        for (; k < in; k++) {
+            for (int r = 0; r < ROW_BLOCK; r++) {
+                float xk = x[x0 + r * in + k];
+                sums[3 * r] += xk * w[k];
+                sums[3 * r + 1] += xk * w[wb + k];
+                sums[3 * r + 2] += xk * w[wc + k];
+            }
+        }
+        for (int r = 0; r < ROW_BLOCK; r++) {
+            int o = (m + r) * out + n;
+            y[o] = sums[3 * r];
+            y[o + 1] = sums[3 * r + 1];
+            y[o + 2] = sums[3 * r + 2];
+        }
+    }
+
+    /** Weight row {@code n} (in {@code w[0, in)}) times input rows {@code m..m+3}. */
+    private static void oneByFour(float[] w, float[] x, int m, int in, int out, float[] y, int n) {
+        int x0 = m * in;
+        for (int r = 0; r < ROW_BLOCK; r++) {
+            int xr = x0 + r * in;
+            FloatVector acc = FloatVector.zero(LANES);
+            int k = 0;
+            for (int end = LANES.loopBound(in); k < end; k += LANES.length()) {
+                acc = FloatVector.fromArray(LANES, x, xr + k).fma(FloatVector.fromArray(LANES, w, k), acc);
+            }
+            float sum = acc.reduceLanes(VectorOperators.ADD);
+            for (; k < in; k++) {
+                sum += x[xr + k] * w[k];
+            }
+            y[(m + r) * out + n] = sum;
+        }
+    }
+}

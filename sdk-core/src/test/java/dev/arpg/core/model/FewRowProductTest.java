@@ -1,0 +1,64 @@
+package dev.arpg.core.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class FewRowProductTest {
+
+    @ParameterizedTest
+    @CsvSource({
+        "1, 1, 64, 48", "2, 2, 64, 48", "3, 2, 37, 50", "5, 3, 1024, 97", "8, 2, 16, 3", "11, 1, 40, 7",
+        "4, 4, 8, 1", "2, 2, 2816, 300"
+    })
+    void equalsLinearUpToSummationOrder(int rows, int threads, int in, int out) {
+        FewRowProduct product = new FewRowProduct(threads);
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(rows * 1000 + in);
+            NDArray x = m.randomNormal(new Shape(rows, in));
+            NDArray w = m.randomNormal(new Shape(out, in));
+            NDArray expected = Linear.linear(x, w).singletonOrThrow();
+
+            NDArray actual = product.multiply(x, w);
+
+            assertThat(actual.getShape()).isEqualTo(new Shape(rows, out));
+            float tolerance = 2e-6f * in;
+            assertThat(actual.sub(expected).abs().max().getFloat()).isLessThan(tolerance);
+            assertThat(actual.getManager()).isSameAs(x.getManager());
+        }
+    }
+
+    @Test
+    void keepsTheLeadingAxesOfTheInput() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomNormal(new Shape(2, 3, 24));
+            NDArray w = m.randomNormal(new Shape(10, 24));
+
+            NDArray actual = new FewRowProduct(2).multiply(x, w);
+
+            assertThat(actual.getShape()).isEqualTo(new Shape(2, 3, 10));
+            NDArray expected = Linear.linear(x, w).singletonOrThrow();
+            assertThat(actual.sub(expected).abs().max().getFloat()).isLessThan(1e-4f);
+        }
+    }
+
+    @Test
+    void rejectsMismatchedShapesAndTypes() {
+        FewRowProduct product = new FewRowProduct(1);
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.ones(new Shape(2, 8));
+            assertThatThrownBy(() -> product.multiply(x, m.ones(new Shape(4, 9))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(2, 8)");
+            assertThatThrownBy(() -> product.multiply(x, m.ones(new Shape(4, 8), DataType.FLOAT64)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("float64");
+        }
+    }
+}
