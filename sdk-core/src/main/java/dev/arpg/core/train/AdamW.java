@@ -2,6 +2,7 @@ package dev.arpg.core.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,6 +10,11 @@ import java.util.Map;
  * AdamW as {@code torch.optim.AdamW} (single-tensor path): decoupled weight decay on parameters
  * with two or more dimensions only (the ARPG recipe leaves the 1-D norm gains undecayed), bias
  * corrected moments. Owns its moment buffers; call {@link #step} outside a gradient collector.
+ *
+ * <p>The update runs in one Java pass over each parameter, its gradient and its moments, in place
+ * (the same float32 operations, in the same order, as the engine-op formulation it replaced, which
+ * made about a dozen passes over memory per tensor). Parameters must be contiguous CPU arrays
+ * (every parameter of this SDK's models is); anything else is rejected, never updated in a copy.
  */
 public final class AdamW implements AutoCloseable {
     private final double beta1;
@@ -87,29 +93,37 @@ public final class AdamW implements AutoCloseable {
      *
      * @param params parameters by name
      * @param lr the learning rate of this step
+     * @throws IllegalArgumentException if a parameter or gradient is not a contiguous float32 CPU array
      */
     public void step(Map<String, NDArray> params, double lr) {
         steps++;
-        double correction1 = 1 - Math.pow(beta1, steps);
-        double correction2 = Math.sqrt(1 - Math.pow(beta2, steps));
-        float stepSize = (float) (lr / correction1);
-        try (NDManager scratch = manager.newSubManager()) {
-            for (Map.Entry<String, NDArray> e : params.entrySet()) {
-                NDArray p = e.getValue();
-                NDArray[] mv = moments.computeIfAbsent(e.getKey(), k -> new NDArray[] {
-                    manager.zeros(p.getShape()), manager.zeros(p.getShape())});
-                NDArray g = p.getGradient();
-                g.attach(scratch);
-                if (p.getShape().dimension() >= 2 && weightDecay != 0) {
-                    p.muli((float) (1 - lr * weightDecay));
+        float b1 = (float) beta1;
+        float b2 = (float) beta2;
+        float oneMinusB1 = (float) (1 - beta1);
+        float oneMinusB2 = (float) (1 - beta2);
+        float epsilon = (float) eps;
+        float correction2 = (float) Math.sqrt(1 - Math.pow(beta2, steps));
+        float stepSize = (float) (lr / (1 - Math.pow(beta1, steps)));
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            String name = e.getKey();
+            NDArray p = e.getValue();
+            NDArray[] mv = moments.computeIfAbsent(name, k -> new NDArray[] {
+                manager.zeros(p.getShape()), manager.zeros(p.getShape())});
+            float decay = p.getShape().dimension() >= 2 && weightDecay != 0 ? (float) (1 - lr * weightDecay) : 1f;
+            try (NDArray gradient = p.getGradient()) {
+                FloatBuffer w = InPlaceFloats.of(p, "parameter " + name);
+                FloatBuffer g = InPlaceFloats.of(gradient, "gradient of " + name);
+                FloatBuffer m = InPlaceFloats.of(mv[0], "first moment of " + name);
+                FloatBuffer v = InPlaceFloats.of(mv[1], "second moment of " + name);
+                for (int i = 0, n = w.capacity(); i < n; i++) {
+                    float gi = g.get(i);
+                    float mi = m.get(i) * b1 + gi * oneMinusB1;
+                    float vi = v.get(i) * b2 + gi * gi * oneMinusB2;
+                    m.put(i, mi);
+                    v.put(i, vi);
+                    float denominator = (float) Math.sqrt(vi) / correction2 + epsilon;
+                    w.put(i, w.get(i) * decay - mi / denominator * stepSize);
                 }
-                mv[0].muli((float) beta1).addi(g.mul((float) (1 - beta1)));
-                mv[1].muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
-                NDArray denominator = mv[1].sqrt().divi((float) correction2).addi((float) eps);
-                denominator.attach(scratch);
-                NDArray update = mv[0].div(denominator);
-                update.attach(scratch);
-                p.subi(update.muli(stepSize));
             }
         }
     }

@@ -1,17 +1,16 @@
 package dev.arpg.core.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
+import java.nio.FloatBuffer;
 import java.util.Collection;
 
 /**
  * Gradient housekeeping that DJL leaves to the caller: PyTorch accumulates gradients across
  * backward passes, so a training step clears them first; clipping scales all gradients together as
- * {@code torch.nn.utils.clip_grad_norm_} does. Call these outside a {@code GradientCollector}.
+ * {@code torch.nn.utils.clip_grad_norm_} does. Each runs as one Java pass over every gradient's
+ * memory (see {@link InPlaceFloats}). Call these outside a {@code GradientCollector}.
  */
 public final class Gradients {
-    private static final NDIndex ALL = new NDIndex("...");
-
     private Gradients() {
     }
 
@@ -24,14 +23,17 @@ public final class Gradients {
         for (NDArray p : params) {
             if (p.hasGradient()) {
                 try (NDArray g = p.getGradient()) {
-                    g.set(ALL, 0);
+                    FloatBuffer view = InPlaceFloats.of(g, "gradient");
+                    for (int i = 0, n = view.capacity(); i < n; i++) {
+                        view.put(i, 0f);
+                    }
                 }
             }
         }
     }
 
     /**
-     * L2 norm of all gradients taken together.
+     * L2 norm of all gradients taken together (squares summed in double precision).
      *
      * @param params parameters with gradients
      * @return the total norm
@@ -39,8 +41,12 @@ public final class Gradients {
     public static double totalNorm(Collection<NDArray> params) {
         double squares = 0;
         for (NDArray p : params) {
-            try (NDArray g = p.getGradient(); NDArray sq = g.square(); NDArray sum = sq.sum()) {
-                squares += sum.getFloat();
+            try (NDArray g = p.getGradient()) {
+                FloatBuffer view = InPlaceFloats.of(g, "gradient");
+                for (int i = 0, n = view.capacity(); i < n; i++) {
+                    double x = view.get(i);
+                    squares += x * x;
+                }
             }
         }
         return Math.sqrt(squares);
@@ -55,10 +61,15 @@ public final class Gradients {
      */
     public static double clip(Collection<NDArray> params, double maxNorm) {
         double norm = totalNorm(params);
-        double coefficient = Math.min(1.0, maxNorm / (norm + 1e-6));
-        for (NDArray p : params) {
-            try (NDArray g = p.getGradient()) {
-                g.muli((float) coefficient);
+        float coefficient = (float) Math.min(1.0, maxNorm / (norm + 1e-6));
+        if (coefficient < 1f) {
+            for (NDArray p : params) {
+                try (NDArray g = p.getGradient()) {
+                    FloatBuffer view = InPlaceFloats.of(g, "gradient");
+                    for (int i = 0, n = view.capacity(); i < n; i++) {
+                        view.put(i, view.get(i) * coefficient);
+                    }
+                }
             }
         }
         return norm;
