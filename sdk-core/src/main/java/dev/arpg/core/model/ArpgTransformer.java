@@ -281,8 +281,10 @@ public final class ArpgTransformer implements AutoCloseable {
 
     private NDArray run(NDArray x, NDArray keyRows, NDArray q, NDArray queryRows, NDArray selfMask,
             NDArray crossMask, ActivationRecorder recorder) {
+        NDArray[] keyTables = rope.tables(keyRows);
+        NDArray[] queryTables = rope.tables(queryRows);
         for (int i = 0; i < config.layersPerStage(); i++) {
-            x = selfBlock(i, x, keyRows, selfMask);
+            x = selfBlock(i, x, keyTables, selfMask);
             recorder.record("layers.self_dec." + i, x);
         }
         NDArray xn = rmsNorm(x, p("layers.norm.weight"));
@@ -291,10 +293,10 @@ public final class ArpgTransformer implements AutoCloseable {
         NDArray v = linear(xn, "layers.to_v.weight");
         recorder.record("layers.to_k", k);
         recorder.record("layers.to_v", v);
-        k = headsFirst(rope.rotate(splitHeads(k), keyRows));
+        k = headsFirst(RopeTable.Device.rotate(splitHeads(k), keyTables));
         v = headsFirst(splitHeads(v));
         for (int i = 0; i < config.layersPerStage(); i++) {
-            q = crossBlock(i, q, queryRows, k, v, crossMask);
+            q = crossBlock(i, q, queryTables, k, v, crossMask);
             recorder.record("layers.cross_dec." + i, q);
         }
         NDArray out = rmsNorm(q, p("norm.weight"));
@@ -304,21 +306,21 @@ public final class ArpgTransformer implements AutoCloseable {
         return logits;
     }
 
-    private NDArray selfBlock(int i, NDArray x, NDArray rows, NDArray mask) {
+    private NDArray selfBlock(int i, NDArray x, NDArray[] tables, NDArray mask) {
         String prefix = "layers.self_dec." + i + ".";
         NDArray h = rmsNorm(x, p(prefix + "attn_norm.weight"));
-        NDArray q = headsFirst(rope.rotate(splitHeads(linear(h, prefix + "attn.to_q.weight")), rows));
-        NDArray k = headsFirst(rope.rotate(splitHeads(linear(h, prefix + "attn.to_k.weight")), rows));
+        NDArray q = headsFirst(RopeTable.Device.rotate(splitHeads(linear(h, prefix + "attn.to_q.weight")), tables));
+        NDArray k = headsFirst(RopeTable.Device.rotate(splitHeads(linear(h, prefix + "attn.to_k.weight")), tables));
         NDArray v = headsFirst(splitHeads(linear(h, prefix + "attn.to_v.weight")));
         NDArray attended = mergeHeads(attention(q, k, v, mask));
         x = x.add(linear(attended, prefix + "attn.proj.weight"));
         return x.add(feedForward(prefix, rmsNorm(x, p(prefix + "ffn_norm.weight"))));
     }
 
-    private NDArray crossBlock(int i, NDArray q, NDArray rows, NDArray k, NDArray v, NDArray mask) {
+    private NDArray crossBlock(int i, NDArray q, NDArray[] tables, NDArray k, NDArray v, NDArray mask) {
         String prefix = "layers.cross_dec." + i + ".";
         NDArray h = rmsNorm(q, p(prefix + "attn_norm.weight"));
-        NDArray qh = headsFirst(rope.rotate(splitHeads(linear(h, prefix + "attn.to_q.weight")), rows));
+        NDArray qh = headsFirst(RopeTable.Device.rotate(splitHeads(linear(h, prefix + "attn.to_q.weight")), tables));
         NDArray attended = mergeHeads(attention(qh, k, v, mask));
         q = q.add(linear(attended, prefix + "attn.proj.weight"));
         return q.add(feedForward(prefix, rmsNorm(q, p(prefix + "ffn_norm.weight"))));

@@ -75,21 +75,16 @@ public final class RopeTable {
     }
 
     /**
-     * The table as device arrays, ready to rotate query and key heads: {@code cos}/{@code sin}
-     * {@code [rows, pairs]} for {@link #rotate}, and per channel {@code (cos, cos)} and {@code
-     * (-sin, sin)} {@code [rows, headDim]} for the decoding path's {@link #stepTables}.
+     * The table as device arrays, ready to rotate query and key heads: per channel {@code (cos,
+     * cos)} and {@code (-sin, sin)} {@code [rows, headDim]}, gathered by {@link #tables} (whole
+     * sequences) and {@link #stepTables} (decoding steps).
      */
     static final class Device {
-        private final NDArray cos;
-        private final NDArray sin;
         private final NDArray channelCos;
         private final NDArray channelSin;
         private final int headDim;
 
         Device(RopeTable table, NDManager manager) {
-            Shape shape = new Shape(table.rows, table.pairs);
-            this.cos = manager.create(table.cos, shape);
-            this.sin = manager.create(table.sin, shape);
             this.headDim = 2 * table.pairs;
             float[] c = new float[table.rows * headDim];
             float[] s = new float[table.rows * headDim];
@@ -104,24 +99,17 @@ public final class RopeTable {
         }
 
         /**
-         * Rotates consecutive channel pairs of every head.
+         * The multipliers of whole sequences (teacher forcing and training), gathered once per
+         * forward pass and shared by every layer.
          *
-         * @param x {@code [B, L, H, headDim]}
-         * @param rows I64 table rows, {@code [B, L]} or {@code [1, L]}
-         * @return the rotated heads, same shape, owned by {@code x}'s manager
+         * @param rows I64 table rows {@code [B, L]} or {@code [1, L]}
+         * @return {@code [cos, sin]}, each {@code [B, L, 1, headDim]}, owned by {@code rows}'s manager
          */
-        NDArray rotate(NDArray x, NDArray rows) {
-            NDManager m = x.getManager();
+        NDArray[] tables(NDArray rows) {
+            NDManager m = rows.getManager();
             NDIndex pick = new NDIndex("{}", rows);
-            NDArray c = cos.get(m, pick).expandDims(2);
-            NDArray s = sin.get(m, pick).expandDims(2);
-            Shape shape = x.getShape();
-            NDArray pairs = x.reshape(shape.get(0), shape.get(1), shape.get(2), shape.get(3) / 2, 2);
-            NDArray a = pairs.get("..., 0");
-            NDArray b = pairs.get("..., 1");
-            NDArray ra = a.mul(c).sub(b.mul(s));
-            NDArray rb = b.mul(c).add(a.mul(s));
-            return ra.stack(rb, -1).reshape(shape);
+            Shape shape = new Shape(rows.getShape().get(0), rows.getShape().get(1), 1, headDim);
+            return new NDArray[] {channelCos.get(m, pick).reshape(shape), channelSin.get(m, pick).reshape(shape)};
         }
 
         /**
@@ -150,17 +138,21 @@ public final class RopeTable {
         }
 
         /**
-         * Rotates with step tables: {@code x * cos + swapPairs(x) * sin}, which is {@code (a cos - b
-         * sin, b cos + a sin)} for every pair {@code (a, b)}, bit for bit as {@link #rotate}.
+         * Rotates consecutive channel pairs: {@code x * cos + swapPairs(x) * sin}, which is {@code (a
+         * cos - b sin, b cos + a sin)} for every pair {@code (a, b)}, bit for bit the reference's
+         * pairwise formula. Differentiable (the in-place steps act on fresh intermediates only).
          *
-         * @param x {@code [B, L, parts, H, headDim]}, contiguous
-         * @param tables from {@link #stepTables}
+         * @param x {@code [..., headDim]} with a layout the tables broadcast against:
+         *     {@code [B, L, H, headDim]} with {@link #tables}, {@code [B, L, parts, H, headDim]} with
+         *     {@link #stepTables}
+         * @param tables {@code [cos, sin]}
          * @return the rotated projections, same shape, owned by {@code x}'s manager
          */
         static NDArray rotate(NDArray x, NDArray[] tables) {
             Shape shape = x.getShape();
-            Shape pairs = new Shape(shape.get(0), shape.get(1), shape.get(2), shape.get(3), shape.get(4) / 2, 2);
-            NDArray swapped = x.reshape(pairs).flip(5).reshape(shape).muli(tables[1]);
+            int last = shape.dimension() - 1;
+            Shape pairs = shape.slice(0, last).add(shape.get(last) / 2, 2);
+            NDArray swapped = x.reshape(pairs).flip(last + 1).reshape(shape).muli(tables[1]);
             return x.mul(tables[0]).addi(swapped);
         }
     }
