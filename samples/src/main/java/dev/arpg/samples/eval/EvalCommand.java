@@ -36,12 +36,16 @@ public final class EvalCommand implements Callable<Integer> {
     int images;
 
     @Option(names = "--per-class", defaultValue = "200",
-            description = "Generated images per class for class fidelity. Default: ${DEFAULT-VALUE}.")
+            description = "Generated images per class for class fidelity (0 skips it). Default: ${DEFAULT-VALUE}.")
     int perClass;
 
     @Option(names = "--control-guidance", defaultValue = "0",
             description = "Extra guidance towards the condition in the controlled runs (0 disables). Default: ${DEFAULT-VALUE}.")
     double controlGuidance;
+
+    @Option(names = "--control-scale", defaultValue = "1",
+            description = "Conditioning scale of the controlled runs. Default: ${DEFAULT-VALUE}.")
+    double controlScale;
 
     @Option(names = "--seed", defaultValue = "777", description = "Seed of the held-out data. Default: ${DEFAULT-VALUE}.")
     long seed;
@@ -55,7 +59,9 @@ public final class EvalCommand implements Callable<Integer> {
         ShapesDataset data = new ShapesDataset(seed, model.vq().config().imageSize());
         System.out.printf("tokenizer PSNR: %.2f dB over %d images%n", psnr(model, data), images);
         try (Generator generator = Arpg.load(bundle)) {
-            classFidelity(generator, data);
+            if (perClass > 0) {
+                classFidelity(generator, data);
+            }
             ConditionRegistry registry = ConditionRegistry.discover(EvalCommand.class.getClassLoader());
             GridSpec grid = generator.grid();
             Condition canny = registry.create("canny", Map.of());
@@ -115,7 +121,7 @@ public final class EvalCommand implements Callable<Integer> {
         GenerationRequest.Builder b = GenerationRequest.builder().classLabel(label)
                 .sampling(generator.recommendedSampling()).sampling(s -> s.seed(seed));
         if (condition != null) {
-            b.condition(condition, control).controlGuidance(controlGuidance);
+            b.condition(condition, control, c -> c.scale(controlScale)).controlGuidance(controlGuidance);
         }
         GenerationResult r = generator.generate(b.build(), p -> { }, new CancellationToken());
         return r.images().get(0);
