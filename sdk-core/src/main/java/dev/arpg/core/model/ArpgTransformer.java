@@ -502,10 +502,6 @@ public final class ArpgTransformer implements AutoCloseable {
             this.crossKv = crossKv;
         }
 
-        /**
-         * Every parameter name in storage order: the fused groups as lists of several names, every
-         * other parameter alone.
-         */
         /** The shared keys/values of the cross stage. */
         private static final List<String> CROSS_KV = List.of("layers.to_k.weight", "layers.to_v.weight");
 
@@ -519,6 +515,10 @@ public final class ArpgTransformer implements AutoCloseable {
             return List.of(block + "ffn.w1.weight", block + "ffn.w3.weight");
         }
 
+        /**
+         * Every parameter name in storage order: the fused groups as lists of several names, every
+         * other parameter alone.
+         */
         static List<List<String>> groups(ArpgConfig config, Collection<String> names) {
             List<List<String>> fusedGroups = new ArrayList<>();
             for (int i = 0; i < config.layersPerStage(); i++) {

@@ -128,7 +128,11 @@ final class FewRowProduct {
         }
     }
 
-    /** Weight rows {@code n..n+2} (in {@code w[0, 3 * in)}) times input rows {@code m..m+3}. */
+    /**
+     * Weight rows {@code n..n+2} (in {@code w[0, 3 * in)}) times input rows {@code m..m+3}. Written
+     * out by hand: twelve accumulators in locals are what C2 keeps in vector registers (an array of
+     * them, or a loop over the rows, spills to memory).
+     */
     private static void threeByFour(float[] w, float[] x, int m, int in, int out, float[] y, int n) {
         int x0 = m * in;
         int x1 = x0 + in;
