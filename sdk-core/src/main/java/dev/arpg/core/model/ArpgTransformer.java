@@ -43,10 +43,7 @@ public final class ArpgTransformer implements AutoCloseable {
      * The Java Vector API product for fewer rows, or {@code null} when the JVM runs without the
      * module {@code jdk.incubator.vector} (then libtorch's {@code linear} is used).
      */
-    private static final FewRowProduct FEW_ROWS = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            ? new FewRowProduct(Integer.getInteger("ai.djl.pytorch.num_threads",
-                    Runtime.getRuntime().availableProcessors()))
-            : null;
+    private static final FewRowProduct FEW_ROWS = fewRowProduct();
 
     private final ArpgConfig config;
     private final NDManager manager;
@@ -54,6 +51,17 @@ public final class ArpgTransformer implements AutoCloseable {
     private final RopeTable.Device rope;
     private final float attentionScale;
     private final Fused fused;
+
+    private static FewRowProduct fewRowProduct() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            System.getLogger(ArpgTransformer.class.getName()).log(System.Logger.Level.INFO,
+                    "decoding uses libtorch for products of few rows; start the JVM with "
+                            + "--add-modules jdk.incubator.vector for the faster Java Vector API path");
+            return null;
+        }
+        return new FewRowProduct(Integer.getInteger("ai.djl.pytorch.num_threads",
+                Runtime.getRuntime().availableProcessors()));
+    }
 
     private ArpgTransformer(ArpgConfig config, NDManager manager, Map<String, NDArray> parameters, Fused fused) {
         this.config = config;
