@@ -8,6 +8,7 @@ import dev.arpg.api.GenerationResult;
 import dev.arpg.api.Generator;
 import dev.arpg.api.GridSpec;
 import dev.arpg.api.ImageTokenizer;
+import dev.arpg.api.SamplingSettings;
 import dev.arpg.core.Arpg;
 import dev.arpg.core.bundle.ModelBundle;
 import dev.arpg.core.console.ProgressBar;
@@ -46,6 +47,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--control-scale", defaultValue = "1",
             description = "Conditioning scale of the controlled runs. Default: ${DEFAULT-VALUE}.")
     double controlScale;
+
+    @Option(names = "--steps", description = "Decoding steps (default: the bundle's recommendation).")
+    Integer steps;
 
     @Option(names = "--seed", defaultValue = "777", description = "Seed of the held-out data. Default: ${DEFAULT-VALUE}.")
     long seed;
@@ -105,7 +109,7 @@ public final class EvalCommand implements Callable<Integer> {
         ProgressBar classBar = new ProgressBar(System.err, "class fidelity", classes);
         for (int c = 0; c < classes; c++) {
             GenerationResult r = generator.generate(GenerationRequest.builder().classLabel(c).imagesPerLabel(perClass)
-                    .sampling(generator.recommendedSampling()).sampling(x -> x.seed(seed)).build());
+                    .sampling(sampling(generator, seed)).build());
             for (BufferedImage image : r.images()) {
                 right += judge.predict(image, classes) == c ? 1 : 0;
                 total++;
@@ -119,12 +123,20 @@ public final class EvalCommand implements Callable<Integer> {
     private BufferedImage generate(Generator generator, int label, String condition, BufferedImage control,
             long seed) {
         GenerationRequest.Builder b = GenerationRequest.builder().classLabel(label)
-                .sampling(generator.recommendedSampling()).sampling(s -> s.seed(seed));
+                .sampling(sampling(generator, seed));
         if (condition != null) {
             b.condition(condition, control, c -> c.scale(controlScale)).controlGuidance(controlGuidance);
         }
         GenerationResult r = generator.generate(b.build(), p -> { }, new CancellationToken());
         return r.images().get(0);
+    }
+
+    private SamplingSettings sampling(Generator generator, long seed) {
+        SamplingSettings.Builder b = generator.recommendedSampling().toBuilder().seed(seed);
+        if (steps != null) {
+            b.steps(steps);
+        }
+        return b.build();
     }
 
     private double psnr(ModelBundle model, ShapesDataset data) {

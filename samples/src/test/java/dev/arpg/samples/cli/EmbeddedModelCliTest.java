@@ -80,7 +80,8 @@ class EmbeddedModelCliTest {
         assertThat(eval.status()).as(eval.err()).isZero();
         assertThat(eval.out()).contains("tokenizer PSNR").contains("class fidelity").contains("canny F1")
                 .contains("depth IoU");
-        Run controlOnly = run("eval", "--bundle", bundle, "--images", "2", "--per-class", "0", "--control-scale", "2");
+        Run controlOnly = run("eval", "--bundle", bundle, "--images", "2", "--per-class", "0", "--control-scale", "2",
+                "--steps", "4");
         assertThat(controlOnly.status()).as(controlOnly.err()).isZero();
         assertThat(controlOnly.out()).doesNotContain("class fidelity").contains("canny F1").contains("depth IoU");
     }
