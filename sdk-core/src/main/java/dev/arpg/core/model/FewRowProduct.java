@@ -16,13 +16,15 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@code x @ w^T} for an {@code x} of a few rows, on the Java Vector API: each weight row is read
  * from memory once and multiplied with every row of {@code x} while it is in cache. A decoding step
- * multiplies 1-16 rows by every weight matrix, a shape for which libtorch's CPU GEMM runs at a
- * fraction of the memory bandwidth (docs/benchmarks.md); this product runs close to it.
+ * multiplies 2-20 rows by every weight matrix, a shape for which libtorch's CPU GEMM runs at a
+ * fraction of the memory bandwidth; for 2-11 rows this product is up to twice as fast
+ * (docs/benchmarks.md).
  *
- * <p>The weights are read in place through a direct view of the tensor's memory (no copy); only
- * {@code x} and the product cross between Java and the engine. Output rows are split over a fixed
- * pool of daemon threads, one per intra-op thread of the engine. Results equal {@code linear} up to
- * float32 summation order.
+ * <p>The weights are read through a direct view of the tensor's memory, three rows at a time copied
+ * into a small heap block (the Vector API reads heap arrays faster); the model is never copied. Only
+ * {@code x} and the product cross between Java and the engine. The output columns are split over a
+ * fixed pool of daemon threads, one per intra-op thread of the engine. Results equal {@code linear}
+ * up to float32 summation order.
  *
  * <p>Needs the incubating module {@code jdk.incubator.vector}: touch this class only when
  * {@link ArpgTransformer} has found the module in the boot layer.
@@ -31,6 +33,8 @@ final class FewRowProduct {
     /** Rows of {@code x} multiplied together with three weight rows by the inner kernel. */
     private static final int ROW_BLOCK = 4;
     private static final VectorSpecies<Float> LANES = FloatVector.SPECIES_PREFERRED;
+    /** Fewest output columns worth handing to another thread. */
+    private static final int MIN_COLUMNS_PER_THREAD = 48;
 
     private final int threads;
     private final ExecutorService pool;
@@ -77,7 +81,7 @@ final class FewRowProduct {
     }
 
     private void run(FloatBuffer w, float[] x, int rows, int in, int out, float[] y) {
-        int parts = Math.min(threads, Math.max(1, out / 48));
+        int parts = Math.min(threads, Math.max(1, out / MIN_COLUMNS_PER_THREAD));
         if (parts == 1) {
             rowRange(w, x, rows, in, out, y, 0, out);
             return;
