@@ -61,10 +61,19 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         ModelBundle model = ModelBundle.read(bundle);
         ShapesDataset data = new ShapesDataset(seed, model.vq().config().imageSize());
-        System.out.printf("tokenizer PSNR: %.2f dB over %d images%n", psnr(model, data), images);
+        BufferedImage[] originals = new BufferedImage[images];
+        for (int i = 0; i < images; i++) {
+            originals[i] = data.sample(i).image();
+        }
+        BufferedImage[] reconstructions = reconstruct(model, originals);
+        double psnr = 0;
+        for (int i = 0; i < images; i++) {
+            psnr += ImageMetrics.psnr(originals[i], reconstructions[i]) / images;
+        }
+        System.out.printf("tokenizer PSNR: %.2f dB over %d images%n", psnr, images);
         try (Generator generator = Arpg.load(bundle)) {
             if (perClass > 0) {
-                classFidelity(generator, data);
+                classFidelity(generator, data, reconstructions);
             }
             ConditionRegistry registry = ConditionRegistry.discover(EvalCommand.class.getClassLoader());
             GridSpec grid = generator.grid();
@@ -95,15 +104,22 @@ public final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void classFidelity(Generator generator, ShapesDataset data) {
+    /**
+     * Class fidelity of generated images, and the judge's accuracy on real held-out images and on
+     * their tokenizer reconstructions (the most a perfect transformer could score with this tokenizer).
+     */
+    private void classFidelity(Generator generator, ShapesDataset data, BufferedImage[] reconstructions) {
         ShapeClassifier judge = ShapeClassifier.fit(new ShapesDataset(seed + 1, data.sample(0).image().getWidth()), 3000);
         int classes = generator.numClasses();
         int right = 0;
+        int rightReconstructed = 0;
         for (int i = 0; i < images; i++) {
             TrainingSample s = data.sample(i);
             right += judge.predict(s.image(), classes) == s.label() ? 1 : 0;
+            rightReconstructed += judge.predict(reconstructions[i], classes) == s.label() ? 1 : 0;
         }
-        System.out.printf("classifier accuracy on %d real held-out images: %.3f%n", images, (double) right / images);
+        System.out.printf("classifier accuracy on %d real held-out images: %.3f (on their tokenizer reconstructions: "
+                + "%.3f)%n", images, (double) right / images, (double) rightReconstructed / images);
         int total = 0;
         right = 0;
         ProgressBar classBar = new ProgressBar(System.err, "class fidelity", classes);
@@ -139,19 +155,10 @@ public final class EvalCommand implements Callable<Integer> {
         return b.build();
     }
 
-    private double psnr(ModelBundle model, ShapesDataset data) {
+    private static BufferedImage[] reconstruct(ModelBundle model, BufferedImage[] originals) {
         try (NDManager root = NDManager.newBaseManager();
                 ImageTokenizer tokenizer = VqTokenizer.load(model.vq().config(), model.resolve(model.vq().weights()), root)) {
-            BufferedImage[] originals = new BufferedImage[images];
-            for (int i = 0; i < images; i++) {
-                originals[i] = data.sample(i).image();
-            }
-            BufferedImage[] decoded = tokenizer.decode(tokenizer.encode(originals));
-            double sum = 0;
-            for (int i = 0; i < images; i++) {
-                sum += ImageMetrics.psnr(originals[i], decoded[i]);
-            }
-            return sum / images;
+            return tokenizer.decode(tokenizer.encode(originals));
         }
     }
 
