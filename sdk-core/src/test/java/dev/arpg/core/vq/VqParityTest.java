@@ -2,8 +2,11 @@ package dev.arpg.core.vq;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import dev.arpg.core.model.ActivationRecorder;
 import dev.arpg.core.testing.Golden;
 import dev.arpg.core.testing.Tensors;
@@ -88,5 +91,23 @@ class VqParityTest {
             compared++;
         }
         assertThat(compared).isEqualTo(21);
+    }
+
+    @Test
+    void decodingInsideAGradientCollectorGivesTheSameImage() {
+        try (NDManager m = root.newSubManager()) {
+            int g = model.config().gridSize();
+            long[] codes = new long[g * g];
+            for (int i = 0; i < codes.length; i++) {
+                codes[i] = (i * 7L) % model.config().codebookSize();
+            }
+            NDArray ids = m.create(codes, new Shape(1, g * g));
+            float[] inPlace = model.decodeCode(ids, ActivationRecorder.NONE).toFloatArray();
+            float[] recorded;
+            try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
+                recorded = model.decodeCode(ids, ActivationRecorder.NONE).toFloatArray();
+            }
+            assertThat(inPlace).containsExactly(recorded);
+        }
     }
 }
