@@ -11,6 +11,7 @@ import ai.djl.nn.core.Linear;
 import dev.arpg.api.ModelLoadException;
 import dev.arpg.core.weights.StateDict;
 import dev.arpg.core.weights.WeightBinding;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -53,10 +54,17 @@ public final class ArpgTransformer implements AutoCloseable {
     private final Fused fused;
 
     private static FewRowProduct fewRowProduct() {
+        System.Logger log = System.getLogger(ArpgTransformer.class.getName());
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            System.getLogger(ArpgTransformer.class.getName()).log(System.Logger.Level.INFO,
-                    "decoding uses libtorch for products of few rows; start the JVM with "
-                            + "--add-modules jdk.incubator.vector for the faster Java Vector API path");
+            log.log(System.Logger.Level.INFO, "decoding uses libtorch for products of few rows; start the JVM with "
+                    + "--add-modules jdk.incubator.vector for the faster Java Vector API path");
+            return null;
+        }
+        boolean withoutC2 = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .anyMatch(a -> a.equals("-Xint") || a.matches("-XX:TieredStopAtLevel=[0-3]"));
+        if (withoutC2) {
+            log.log(System.Logger.Level.INFO, "decoding uses libtorch for products of few rows: the JVM runs without "
+                    + "the C2 compiler, which the Java Vector API needs to be fast");
             return null;
         }
         return new FewRowProduct(Integer.getInteger("ai.djl.pytorch.num_threads",
