@@ -72,7 +72,7 @@ final class FewRowProduct {
         int rows = Math.toIntExact(xs.size() / in);
         int paddedRows = (rows + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
         float[] input = new float[paddedRows * in];
-        System.arraycopy(x.toFloatArray(), 0, input, 0, rows * in);
+        x.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(input, 0, rows * in);
         FloatBuffer weights = w.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
         float[] product = new float[paddedRows * out];
         run(weights, input, paddedRows, in, out, product);

@@ -2,7 +2,9 @@ package dev.arpg.core.train;
 
 import ai.djl.ndarray.NDArray;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * Gradient housekeeping that DJL leaves to the caller: PyTorch accumulates gradients across
@@ -39,17 +41,7 @@ public final class Gradients {
      * @return the total norm
      */
     public static double totalNorm(Collection<NDArray> params) {
-        double squares = 0;
-        for (NDArray p : params) {
-            try (NDArray g = p.getGradient()) {
-                FloatBuffer view = InPlaceFloats.of(g, "gradient");
-                for (int i = 0, n = view.capacity(); i < n; i++) {
-                    double x = view.get(i);
-                    squares += x * x;
-                }
-            }
-        }
-        return Math.sqrt(squares);
+        return norm(views(params));
     }
 
     /**
@@ -60,18 +52,38 @@ public final class Gradients {
      * @return the total norm before clipping
      */
     public static double clip(Collection<NDArray> params, double maxNorm) {
-        double norm = totalNorm(params);
+        List<FloatBuffer> gradients = views(params);
+        double norm = norm(gradients);
         float coefficient = (float) Math.min(1.0, maxNorm / (norm + 1e-6));
         if (coefficient < 1f) {
-            for (NDArray p : params) {
-                try (NDArray g = p.getGradient()) {
-                    FloatBuffer view = InPlaceFloats.of(g, "gradient");
-                    for (int i = 0, n = view.capacity(); i < n; i++) {
-                        view.put(i, view.get(i) * coefficient);
-                    }
+            for (FloatBuffer view : gradients) {
+                for (int i = 0, n = view.capacity(); i < n; i++) {
+                    view.put(i, view.get(i) * coefficient);
                 }
             }
         }
         return norm;
+    }
+
+    /** In-place views of every parameter's gradient (valid while the gradients live). */
+    private static List<FloatBuffer> views(Collection<NDArray> params) {
+        List<FloatBuffer> views = new ArrayList<>(params.size());
+        for (NDArray p : params) {
+            try (NDArray g = p.getGradient()) {
+                views.add(InPlaceFloats.of(g, "gradient"));
+            }
+        }
+        return views;
+    }
+
+    private static double norm(List<FloatBuffer> gradients) {
+        double squares = 0;
+        for (FloatBuffer view : gradients) {
+            for (int i = 0, n = view.capacity(); i < n; i++) {
+                double x = view.get(i);
+                squares += x * x;
+            }
+        }
+        return Math.sqrt(squares);
     }
 }
