@@ -2,6 +2,7 @@ package dev.arpg.core.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.arpg.api.ArpgException;
 import dev.arpg.core.weights.HostTensor;
 import dev.arpg.core.weights.SafetensorsWriter;
 import dev.arpg.core.weights.StateDict;
@@ -63,7 +64,7 @@ public final class TrainingCheckpoint {
         }
         StateDict state = StateDict.read(file);
         try (NDManager scratch = NDManager.newBaseManager()) {
-            params.forEach((name, p) -> p.set(state.get(name).toFloatArray()));
+            params.forEach((name, p) -> overwrite(name, p, state.get(name).toFloatArray()));
             Map<String, NDArray[]> moments = new LinkedHashMap<>();
             for (String name : params.keySet()) {
                 if (state.contains("adamw.m." + name)) {
@@ -77,6 +78,19 @@ public final class TrainingCheckpoint {
             }
         }
         return Long.parseLong(state.metadata().get(STEP));
+    }
+
+    /**
+     * Writes the values into the parameter's own memory. ({@code NDArray.set} would give the
+     * parameter new memory, and a parameter that is a view of stacked storage, such as the
+     * transformer's fused projections, would then no longer be part of what the model multiplies.)
+     */
+    private static void overwrite(String name, NDArray parameter, float[] values) {
+        if (values.length != parameter.size()) {
+            throw new ArpgException("checkpoint: " + name + " holds " + values.length + " values, the model's "
+                    + parameter.getShape() + " needs " + parameter.size());
+        }
+        InPlaceFloats.of(parameter, "parameter " + name).put(0, values);
     }
 
     private static HostTensor host(NDArray a) {
