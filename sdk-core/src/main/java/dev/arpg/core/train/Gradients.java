@@ -1,10 +1,14 @@
 package dev.arpg.core.train;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Gradient housekeeping that DJL leaves to the caller: PyTorch accumulates gradients across
@@ -13,24 +17,86 @@ import java.util.List;
  * memory (see {@link InPlaceFloats}). Call these outside a {@code GradientCollector}.
  */
 public final class Gradients {
+    /** Written over gradients in blocks. */
+    private static final float[] ZEROS = new float[4096];
+
     private Gradients() {
     }
 
     /**
-     * Sets every gradient to zero.
+     * Sets every gradient to zero, first creating the gradients that do not exist yet: PyTorch
+     * allocates a parameter's gradient only in its first backward pass, and until then DJL's
+     * {@code getGradient()} hands out a detached array of zeros, so anything written into it (by a
+     * hand-written backward such as {@link TeacherForcingBackprop}) would be lost.
      *
      * @param params parameters that require gradients
      */
     public static void zero(Collection<NDArray> params) {
+        List<NDArray> missing = new ArrayList<>();
         for (NDArray p : params) {
-            if (p.hasGradient()) {
-                try (NDArray g = p.getGradient()) {
-                    FloatBuffer view = InPlaceFloats.of(g, "gradient");
-                    for (int i = 0, n = view.capacity(); i < n; i++) {
-                        view.put(i, 0f);
-                    }
+            if (!p.hasGradient()) {
+                continue;
+            }
+            if (!exists(p)) {
+                missing.add(p);
+                continue;
+            }
+            try (NDArray g = p.getGradient()) {
+                FloatBuffer view = InPlaceFloats.of(g, "gradient");
+                for (int at = 0, n = view.capacity(); at < n; at += ZEROS.length) {
+                    view.put(at, ZEROS, 0, Math.min(ZEROS.length, n - at));
                 }
             }
+        }
+        if (!missing.isEmpty()) {
+            create(missing);
+        }
+    }
+
+    /**
+     * Checks that every parameter's gradient exists, so that it can be accumulated in place.
+     *
+     * @param params parameters that require gradients
+     * @throws IllegalStateException naming the first parameter whose gradient does not exist yet
+     */
+    public static void requireExisting(Map<String, NDArray> params) {
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            if (!e.getValue().hasGradient() || !exists(e.getValue())) {
+                throw new IllegalStateException("parameter " + e.getKey() + " has no gradient to accumulate into: "
+                        + "mark it as requiring one and call Gradients.zero first");
+            }
+        }
+    }
+
+    /** Whether a write through one {@code getGradient()} array is seen through another. */
+    private static boolean exists(NDArray p) {
+        try (NDArray a = p.getGradient(); NDArray b = p.getGradient()) {
+            if (a.size() == 0) {
+                return true;
+            }
+            FloatBuffer first = InPlaceFloats.of(a, "gradient");
+            float original = first.get(0);
+            float probe = Float.floatToRawIntBits(original) == Float.floatToRawIntBits(1f) ? 2f : 1f;
+            first.put(0, probe);
+            boolean shared = Float.floatToRawIntBits(InPlaceFloats.of(b, "gradient").get(0))
+                    == Float.floatToRawIntBits(probe);
+            first.put(0, original);
+            return shared;
+        }
+    }
+
+    /** Allocates zero gradients through one autograd pass of {@code sum(0 * p.sum())}. */
+    private static void create(List<NDArray> params) {
+        try (NDManager scope = params.get(0).getManager().newSubManager();
+                GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray total = null;
+            for (NDArray p : params) {
+                NDArray sum = p.sum();
+                sum.attach(scope);
+                NDArray zero = sum.mul(0f);
+                total = total == null ? zero : total.add(zero);
+            }
+            collector.backward(total);
         }
     }
 

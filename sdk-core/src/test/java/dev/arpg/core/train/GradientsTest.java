@@ -35,4 +35,24 @@ class GradientsTest {
             assertThat(Gradients.totalNorm(params)).isZero();
         }
     }
+
+    @Test
+    void zeroCreatesGradientsThatWritesReach() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray p = m.create(new float[] {1, 2, 3});
+            p.setRequiresGradient(true);
+            try (NDArray detached = p.getGradient()) {
+                detached.addi(m.ones(detached.getShape()));
+            }
+            assertThat(p.getGradient().toFloatArray()).as("before the first backward, writes are lost")
+                    .containsExactly(0f, 0f, 0f);
+
+            Gradients.zero(List.of(p));
+            try (NDArray gradient = p.getGradient()) {
+                gradient.addi(m.ones(gradient.getShape()));
+            }
+            assertThat(p.getGradient().toFloatArray()).containsExactly(1f, 1f, 1f);
+            Gradients.requireExisting(java.util.Map.of("p", p));
+        }
+    }
 }
