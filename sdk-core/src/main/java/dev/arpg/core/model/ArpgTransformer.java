@@ -52,6 +52,8 @@ public final class ArpgTransformer implements AutoCloseable {
     private final RopeTable.Device rope;
     private final float attentionScale;
     private final Fused fused;
+    /** The storage of every group of parameters held stacked, by the group's names. */
+    private final Map<List<String>, NDArray> stacked;
 
     private static FewRowProduct fewRowProduct() {
         System.Logger log = System.getLogger(ArpgTransformer.class.getName());
@@ -71,11 +73,13 @@ public final class ArpgTransformer implements AutoCloseable {
                 Runtime.getRuntime().availableProcessors()));
     }
 
-    private ArpgTransformer(ArpgConfig config, NDManager manager, Map<String, NDArray> parameters, Fused fused) {
+    private ArpgTransformer(ArpgConfig config, NDManager manager, Map<String, NDArray> parameters,
+            Map<List<String>, NDArray> stacked) {
         this.config = config;
         this.manager = manager;
         this.parameters = parameters;
-        this.fused = fused;
+        this.stacked = stacked;
+        this.fused = Fused.of(config, stacked);
         this.rope = new RopeTable.Device(
                 new RopeTable(config.gridSize(), config.headDim(), config.ropeBase()), manager);
         this.attentionScale = (float) (1.0 / Math.sqrt(config.headDim()));
@@ -156,8 +160,9 @@ public final class ArpgTransformer implements AutoCloseable {
                     row += rows;
                 }
             }
-            Fused fused = Fused.of(config, storage);
-            return new ArpgTransformer(config, manager, Collections.unmodifiableMap(params), fused);
+            storage.keySet().removeIf(group -> group.size() == 1);
+            return new ArpgTransformer(config, manager, Collections.unmodifiableMap(params),
+                    Collections.unmodifiableMap(storage));
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -192,6 +197,24 @@ public final class ArpgTransformer implements AutoCloseable {
      */
     public Map<String, NDArray> parameters() {
         return parameters;
+    }
+
+    /**
+     * The array in which parameters are held together, stacked along axis 0 in the given order:
+     * {@code attn.to_q/to_k/to_v} of every self block, {@code ffn.w1/w3} of every block, and the
+     * shared {@code layers.to_k/to_v}. One product with it replaces one per parameter. It is the
+     * very memory of the named parameters: read it, never modify it.
+     *
+     * @param names the parameters' state-dict names, in storage order
+     * @return {@code [sum of their rows, columns]}
+     * @throws IllegalArgumentException if these parameters are not held together in this order
+     */
+    public NDArray stacked(List<String> names) {
+        NDArray array = stacked.get(names);
+        if (array == null) {
+            throw new IllegalArgumentException("parameters " + names + " are not held stacked in this order");
+        }
+        return array;
     }
 
     private NDArray p(String name) {

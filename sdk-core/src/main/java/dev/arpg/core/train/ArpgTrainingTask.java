@@ -3,7 +3,6 @@ package dev.arpg.core.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import dev.arpg.core.model.ActivationRecorder;
 import dev.arpg.core.model.ArpgTransformer;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -11,7 +10,8 @@ import java.util.SplittableRandom;
 /**
  * Trains the ARPG transformer by random-order teacher forcing (ARPG-SPEC section 5): per sample a
  * fresh permutation and, with the config's probability, the null class instead of its label; mean
- * cross-entropy over all queries. (The reference's dropout on embeddings, residuals and FFN outputs
+ * cross-entropy over all queries, differentiated by {@link TeacherForcingBackprop} (the step's
+ * gradient collector records nothing). (The reference's dropout on embeddings, residuals and FFN outputs
  * is not applied.)
  */
 public final class ArpgTrainingTask implements TrainingTask {
@@ -47,10 +47,7 @@ public final class ArpgTrainingTask implements TrainingTask {
         TeacherForcing.Draw draw = TeacherForcing.Draw.from(data, batchSize, model.config().classDropoutProb(), random);
         try (NDManager m = model.manager().newSubManager()) {
             TeacherForcing.Batch batch = draw.toBatch(m, model.config());
-            NDArray loss = TeacherForcing.loss(TeacherForcing.logits(model, batch, ActivationRecorder.NONE),
-                    batch.targets());
-            collector.backward(loss);
-            return Map.of("loss", (double) loss.getFloat());
+            return Map.of("loss", TeacherForcingBackprop.run(model, batch, null, true).loss());
         }
     }
 }

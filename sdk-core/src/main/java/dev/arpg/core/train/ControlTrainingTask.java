@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.arpg.api.InvalidRequestException;
 import dev.arpg.core.control.ControlEncoder;
-import dev.arpg.core.model.ActivationRecorder;
 import dev.arpg.core.model.ArpgTransformer;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -14,7 +13,8 @@ import java.util.SplittableRandom;
 /**
  * Trains a control encoder against a frozen ARPG model: the same random-order teacher forcing as
  * {@link ArpgTrainingTask}, with each query starting from {@code embed[MASK] + offset[target]}; only
- * the encoder's parameters are returned for optimisation.
+ * the encoder's parameters are returned for optimisation. The frozen transformer's backward is
+ * {@link TeacherForcingBackprop}'s; autograd carries the queries' gradient on through the encoder.
  */
 public final class ControlTrainingTask implements TrainingTask {
     private final ArpgTransformer base;
@@ -89,11 +89,9 @@ public final class ControlTrainingTask implements TrainingTask {
                     .broadcast(batchSize, n, base.config().dim());
             NDArray queries = offsets.gather(positions, 1)
                     .add(base.maskEmbedding(m).reshape(1, 1, base.config().dim()));
-            NDArray logits = base.forward(batch.inputIds(), batch.keyRows(), queries, batch.queryRows(), true,
-                    ActivationRecorder.NONE);
-            NDArray loss = TeacherForcing.loss(logits, batch.targets());
-            collector.backward(loss);
-            return Map.of("loss", (double) loss.getFloat());
+            TeacherForcingBackprop.Result pass = TeacherForcingBackprop.run(base, batch, queries, false);
+            collector.backward(queries.mul(pass.queryGradient()).sum());
+            return Map.of("loss", pass.loss());
         }
     }
 }

@@ -127,7 +127,8 @@ public final class TeacherForcing {
     }
 
     /**
-     * Causal logits of a batch, as training computes them.
+     * Causal logits of a batch through the inference forward (training differentiates them with
+     * {@link TeacherForcingBackprop}), with its intermediate activations.
      *
      * @param model the transformer
      * @param batch the inputs
@@ -136,17 +137,5 @@ public final class TeacherForcing {
      */
     public static NDArray logits(ArpgTransformer model, Batch batch, ActivationRecorder recorder) {
         return model.forward(batch.inputIds(), batch.keyRows(), batch.queryRows(), true, recorder);
-    }
-
-    /**
-     * Mean cross-entropy of logits against targets.
-     *
-     * @param logits {@code [B, N, vocab]}
-     * @param targets I64 {@code [B, N]}
-     * @return a scalar
-     */
-    public static NDArray loss(NDArray logits, NDArray targets) {
-        NDArray logProbs = logits.logSoftmax(-1);
-        return logProbs.gather(targets.expandDims(-1), -1).mean().neg();
     }
 }
