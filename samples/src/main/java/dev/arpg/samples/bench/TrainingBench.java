@@ -14,20 +14,23 @@ import java.util.SplittableRandom;
 
 /**
  * Training throughput of the real training step ({@link ArpgTrainingTask}: random orders and class
- * drops, teacher-forcing forward, mean cross-entropy, backward through DJL autograd, gradient
- * clipping, AdamW) on random tokens.
+ * drops, teacher-forcing forward, mean cross-entropy, its hand-written backward, gradient clipping,
+ * AdamW) on random tokens, in steady state: the first {@value #WARM_UP} steps are not timed (the
+ * JIT compiles the Java parts of the step during the first four or so).
  */
 final class TrainingBench {
     /** The training config: dim 256, 8 layers, 4 heads, vocab 512, 64 tokens. */
     static final ArpgConfig CONFIG = new ArpgConfig(256, 8, 4, 512, 1000, 64, 10000, 1e-5, 0.1);
     /** Samples per step. */
     static final int BATCH = 32;
+    /** Untimed steps before the timed ones. */
+    static final int WARM_UP = 5;
 
     private TrainingBench() {
     }
 
     /**
-     * Runs one untimed step, then {@code steps} timed ones.
+     * Runs {@value #WARM_UP} untimed steps, then {@code steps} timed ones.
      *
      * @param parent parent manager
      * @param steps timed steps
@@ -48,7 +51,9 @@ final class TrainingBench {
                 AdamW optimizer = AdamW.arpgRecipe(parent)) {
             model.parameters().values().forEach(p -> p.setRequiresGradient(true));
             ArpgTrainingTask task = new ArpgTrainingTask(model, new TokenData(tokens, labels), BATCH);
-            step(task, optimizer, random);
+            for (int i = 0; i < WARM_UP; i++) {
+                step(task, optimizer, random);
+            }
             long start = System.nanoTime();
             for (int i = 0; i < steps; i++) {
                 step(task, optimizer, random);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * AdamW as {@code torch.optim.AdamW} (single-tensor path): decoupled weight decay on parameters
@@ -17,6 +18,8 @@ import java.util.Map;
  * (every parameter of this SDK's models is); anything else is rejected, never updated in a copy.
  */
 public final class AdamW implements AutoCloseable {
+    /** Values updated together (blocks run in parallel; each value's update is independent). */
+    private static final int BLOCK = 16384;
     private final double beta1;
     private final double beta2;
     private final double eps;
@@ -115,15 +118,31 @@ public final class AdamW implements AutoCloseable {
                 FloatBuffer g = InPlaceFloats.of(gradient, "gradient of " + name);
                 FloatBuffer m = InPlaceFloats.of(mv[0], "first moment of " + name);
                 FloatBuffer v = InPlaceFloats.of(mv[1], "second moment of " + name);
-                for (int i = 0, n = w.capacity(); i < n; i++) {
-                    float gi = g.get(i);
-                    float mi = m.get(i) * b1 + gi * oneMinusB1;
-                    float vi = v.get(i) * b2 + gi * gi * oneMinusB2;
-                    m.put(i, mi);
-                    v.put(i, vi);
-                    float denominator = (float) Math.sqrt(vi) / correction2 + epsilon;
-                    w.put(i, w.get(i) * decay - mi / denominator * stepSize);
-                }
+                int n = w.capacity();
+                IntStream.range(0, (n + BLOCK - 1) / BLOCK).parallel().forEach(block -> {
+                    int at = block * BLOCK;
+                    int count = Math.min(BLOCK, n - at);
+                    float[] wb = new float[count];
+                    float[] gb = new float[count];
+                    float[] mb = new float[count];
+                    float[] vb = new float[count];
+                    w.get(at, wb);
+                    g.get(at, gb);
+                    m.get(at, mb);
+                    v.get(at, vb);
+                    for (int i = 0; i < count; i++) {
+                        float gi = gb[i];
+                        float mi = mb[i] * b1 + gi * oneMinusB1;
+                        float vi = vb[i] * b2 + gi * gi * oneMinusB2;
+                        mb[i] = mi;
+                        vb[i] = vi;
+                        float denominator = (float) Math.sqrt(vi) / correction2 + epsilon;
+                        wb[i] = wb[i] * decay - mi / denominator * stepSize;
+                    }
+                    w.put(at, wb);
+                    m.put(at, mb);
+                    v.put(at, vb);
+                });
             }
         }
     }

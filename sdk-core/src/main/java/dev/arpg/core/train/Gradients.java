@@ -17,7 +17,7 @@ import java.util.Map;
  * memory (see {@link InPlaceFloats}). Call these outside a {@code GradientCollector}.
  */
 public final class Gradients {
-    /** Written over gradients in blocks. */
+    /** Written over gradients in blocks (also the block size of the other passes). */
     private static final float[] ZEROS = new float[4096];
 
     private Gradients() {
@@ -122,9 +122,15 @@ public final class Gradients {
         double norm = norm(gradients);
         float coefficient = (float) Math.min(1.0, maxNorm / (norm + 1e-6));
         if (coefficient < 1f) {
+            float[] block = new float[ZEROS.length];
             for (FloatBuffer view : gradients) {
-                for (int i = 0, n = view.capacity(); i < n; i++) {
-                    view.put(i, view.get(i) * coefficient);
+                for (int at = 0, n = view.capacity(); at < n; at += block.length) {
+                    int count = Math.min(block.length, n - at);
+                    view.get(at, block, 0, count);
+                    for (int i = 0; i < count; i++) {
+                        block[i] *= coefficient;
+                    }
+                    view.put(at, block, 0, count);
                 }
             }
         }
@@ -144,10 +150,15 @@ public final class Gradients {
 
     private static double norm(List<FloatBuffer> gradients) {
         double squares = 0;
+        float[] block = new float[ZEROS.length];
         for (FloatBuffer view : gradients) {
-            for (int i = 0, n = view.capacity(); i < n; i++) {
-                double x = view.get(i);
-                squares += x * x;
+            for (int at = 0, n = view.capacity(); at < n; at += block.length) {
+                int count = Math.min(block.length, n - at);
+                view.get(at, block, 0, count);
+                for (int i = 0; i < count; i++) {
+                    double x = block[i];
+                    squares += x * x;
+                }
             }
         }
         return Math.sqrt(squares);
