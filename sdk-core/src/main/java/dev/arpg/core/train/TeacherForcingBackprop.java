@@ -158,7 +158,17 @@ public final class TeacherForcingBackprop {
         }
 
         Result run(NDArray queries) {
+            if (queries != null && !queries.getShape().equals(new Shape(samples, length, dim))) {
+                throw new InvalidRequestException("teacher forcing: starting queries must be [" + samples + ", "
+                        + length + ", " + dim + "], not " + queries.getShape());
+            }
             long[] ids = batch.inputIds().toLongArray();
+            for (long id : ids) {
+                if (id < 0 || id >= config.embeddingRows()) {
+                    throw new InvalidRequestException("teacher forcing: input id " + id + " is outside the "
+                            + config.embeddingRows() + " rows of the embedding table");
+                }
+            }
             NDArray x = p("embeddings.weight").get(m, new NDIndex("{}", batch.inputIds())).reshape(rows, dim);
             List<Block> selfBlocks = new ArrayList<>();
             for (int i = 0; i < config.layersPerStage(); i++) {

@@ -88,7 +88,7 @@ class TeacherForcingBackpropTest {
     }
 
     @Test
-    void rejectsRotaryRowsOutsideTheTable() {
+    void rejectsBadInputsWithClearMessages() {
         try (NDManager root = NDManager.newBaseManager(); ArpgTransformer model = TinyArpg.load(root);
                 NDManager m = root.newSubManager()) {
             TeacherForcing.Batch good = batch(m, model.config(), 5);
@@ -97,6 +97,13 @@ class TeacherForcingBackpropTest {
 
             assertThatThrownBy(() -> TeacherForcingBackprop.run(model, bad, null, false))
                     .isInstanceOf(InvalidRequestException.class).hasMessageContaining("RoPE row");
+            TeacherForcing.Batch badIds = new TeacherForcing.Batch(good.inputIds().add(100000), good.keyRows(),
+                    good.queryRows(), good.targets());
+            assertThatThrownBy(() -> TeacherForcingBackprop.run(model, badIds, null, false))
+                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("input id");
+            NDArray wrongQueries = m.zeros(new Shape(3, 2, model.config().dim()));
+            assertThatThrownBy(() -> TeacherForcingBackprop.run(model, good, wrongQueries, false))
+                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("starting queries");
         }
     }
 }
