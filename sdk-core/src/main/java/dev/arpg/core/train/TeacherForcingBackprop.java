@@ -139,20 +139,21 @@ public final class TeacherForcingBackprop {
                 cos[i] = interleaved[2 * i];
                 sin[i] = interleaved[2 * i + 1];
             }
-            this.keyRotation = new TrainingKernels.Rotation(cos, sin, table.pairs(), tableRows(batch.keyRows(), table));
+            this.keyRotation = new TrainingKernels.Rotation(cos, sin, table.pairs(), indices(batch.keyRows(), table.rows(), "RoPE row"));
             this.queryRotation = new TrainingKernels.Rotation(cos, sin, table.pairs(),
-                    tableRows(batch.queryRows(), table));
+                    indices(batch.queryRows(), table.rows(), "RoPE row"));
         }
 
-        private static int[] tableRows(NDArray rows, RopeTable table) {
-            long[] values = rows.toLongArray();
-            int[] out = new int[values.length];
-            for (int i = 0; i < values.length; i++) {
-                if (values[i] < 0 || values[i] >= table.rows()) {
-                    throw new InvalidRequestException("teacher forcing: RoPE row " + values[i] + " is outside [0, "
-                            + table.rows() + ")");
+        /** An I64 array's values as ints, each checked to lie in {@code [0, bound)}. */
+        private static int[] indices(NDArray values, int bound, String what) {
+            long[] longs = values.toLongArray();
+            int[] out = new int[longs.length];
+            for (int i = 0; i < longs.length; i++) {
+                if (longs[i] < 0 || longs[i] >= bound) {
+                    throw new InvalidRequestException("teacher forcing: " + what + " " + longs[i] + " is outside [0, "
+                            + bound + ")");
                 }
-                out[i] = (int) values[i];
+                out[i] = (int) longs[i];
             }
             return out;
         }
@@ -162,13 +163,8 @@ public final class TeacherForcingBackprop {
                 throw new InvalidRequestException("teacher forcing: starting queries must be [" + samples + ", "
                         + length + ", " + dim + "], not " + queries.getShape());
             }
-            long[] ids = batch.inputIds().toLongArray();
-            for (long id : ids) {
-                if (id < 0 || id >= config.embeddingRows()) {
-                    throw new InvalidRequestException("teacher forcing: input id " + id + " is outside the "
-                            + config.embeddingRows() + " rows of the embedding table");
-                }
-            }
+            int[] ids = indices(batch.inputIds(), config.embeddingRows(), "input id");
+            int[] targets = indices(batch.targets(), config.vocabSize(), "target");
             NDArray x = p("embeddings.weight").get(m, new NDIndex("{}", batch.inputIds())).reshape(rows, dim);
             List<Block> selfBlocks = new ArrayList<>();
             for (int i = 0; i < config.layersPerStage(); i++) {
@@ -192,8 +188,7 @@ public final class TeacherForcingBackprop {
 
             int vocab = config.vocabSize();
             NDArray dLogits = empty(rows, vocab);
-            double loss = TrainingKernels.crossEntropy(read(logits), targets(vocab), write(dLogits), vocab,
-                    1f / rows) / rows;
+            double loss = TrainingKernels.crossEntropy(read(logits), targets, write(dLogits), vocab, 1f / rows) / rows;
             weightGradient(List.of("head.weight"), dLogits, last.out());
             NDArray dq = m.zeros(new Shape(rows, dim));
             normBackward(last, dLogits.matMul(p("head.weight")), dq);
@@ -343,8 +338,7 @@ public final class TeacherForcingBackprop {
         private NDArray heads(NDArray x, int part, TrainingKernels.Rotation rotation) {
             NDArray out = empty(samples, heads, length, headDim);
             int stride = Math.toIntExact(x.getShape().get(1));
-            TrainingKernels.toHeads(read(x), stride, part * dim, write(out), rows, length, heads, headDim, rotation,
-                    1f);
+            TrainingKernels.toHeads(read(x), stride, part * dim, write(out), rows, length, heads, headDim, rotation);
             return out;
         }
 
@@ -354,8 +348,7 @@ public final class TeacherForcingBackprop {
          */
         private void rows(NDArray x, NDArray out, int part, TrainingKernels.Rotation rotation) {
             int stride = Math.toIntExact(out.getShape().get(1));
-            TrainingKernels.fromHeads(read(x), write(out), stride, part * dim, rows, length, heads, headDim, rotation,
-                    -1f);
+            TrainingKernels.fromHeads(read(x), write(out), stride, part * dim, rows, length, heads, headDim, rotation);
         }
 
         private NDArray maskQueries() {
@@ -365,19 +358,6 @@ public final class TeacherForcingBackprop {
                 System.arraycopy(mask, 0, all, r * dim, dim);
             }
             return m.create(all, new Shape(rows, dim));
-        }
-
-        private int[] targets(int vocab) {
-            long[] values = batch.targets().toLongArray();
-            int[] out = new int[values.length];
-            for (int i = 0; i < values.length; i++) {
-                if (values[i] < 0 || values[i] >= vocab) {
-                    throw new InvalidRequestException("teacher forcing: target " + values[i] + " is outside [0, "
-                            + vocab + ")");
-                }
-                out[i] = (int) values[i];
-            }
-            return out;
         }
 
         /**
@@ -404,12 +384,12 @@ public final class TeacherForcingBackprop {
         }
 
         /** The embedding table's gradient: every looked-up row, and the [MASK] row of the queries. */
-        private void embeddingGradient(long[] ids, NDArray dx, NDArray dMaskQueries) {
+        private void embeddingGradient(int[] ids, NDArray dx, NDArray dMaskQueries) {
             try (NDArray g = p("embeddings.weight").getGradient()) {
                 FloatBuffer table = InPlaceFloats.of(g, "the embedding gradient");
                 TrainingKernels.scatterAddRows(read(dx), ids, table, dim);
                 if (dMaskQueries != null) {
-                    long[] mask = new long[rows];
+                    int[] mask = new int[rows];
                     Arrays.fill(mask, config.maskTokenId());
                     TrainingKernels.scatterAddRows(read(dMaskQueries), mask, table, dim);
                 }

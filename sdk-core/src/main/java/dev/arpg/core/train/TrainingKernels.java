@@ -189,10 +189,9 @@ final class TrainingKernels {
      * @param heads heads per row
      * @param headDim channels per head
      * @param rotation the sequence's rotary tables, or {@code null}
-     * @param sign 1 to rotate, -1 to rotate back
      */
     static void toHeads(FloatBuffer src, int stride, int offset, FloatBuffer dst, int rows, int length, int heads,
-            int headDim, Rotation rotation, float sign) {
+            int headDim, Rotation rotation) {
         int dim = heads * headDim;
         forChunks(rows, (from, to, c) -> {
             float[] row = new float[dim];
@@ -206,7 +205,7 @@ final class TrainingKernels {
                     if (rotation == null) {
                         dst.put(at, row, h * headDim, headDim);
                     } else {
-                        rotation.apply(row, h * headDim, head, 0, r, sign);
+                        rotation.apply(row, h * headDim, head, 0, r, 1f);
                         dst.put(at, head, 0, headDim);
                     }
                 }
@@ -215,12 +214,12 @@ final class TrainingKernels {
     }
 
     /**
-     * The inverse layout of {@link #toHeads}: heads first into columns {@code [offset, offset +
-     * heads * headDim)} of rows of {@code stride} floats, rotating every head when {@code rotation}
-     * is given. The other columns of {@code dst} are left as they are.
+     * The inverse of {@link #toHeads}, which is also its derivative: heads first into columns
+     * {@code [offset, offset + heads * headDim)} of rows of {@code stride} floats, rotating every head
+     * back when {@code rotation} is given. The other columns of {@code dst} are left as they are.
      */
     static void fromHeads(FloatBuffer src, FloatBuffer dst, int stride, int offset, int rows, int length, int heads,
-            int headDim, Rotation rotation, float sign) {
+            int headDim, Rotation rotation) {
         int dim = heads * headDim;
         forChunks(rows, (from, to, c) -> {
             float[] row = new float[dim];
@@ -234,7 +233,7 @@ final class TrainingKernels {
                         src.get(at, row, h * headDim, headDim);
                     } else {
                         src.get(at, head, 0, headDim);
-                        rotation.apply(head, 0, row, h * headDim, r, sign);
+                        rotation.apply(head, 0, row, h * headDim, r, -1f);
                     }
                 }
                 dst.put(r * stride + offset, row, 0, dim);
@@ -414,11 +413,11 @@ final class TrainingKernels {
      * @param table accumulated in place {@code [tableRows, dim]}
      * @param dim columns
      */
-    static void scatterAddRows(FloatBuffer dRows, long[] ids, FloatBuffer table, int dim) {
+    static void scatterAddRows(FloatBuffer dRows, int[] ids, FloatBuffer table, int dim) {
         float[] d = new float[dim];
         float[] t = new float[dim];
         for (int r = 0; r < ids.length; r++) {
-            int at = Math.toIntExact(ids[r] * dim);
+            int at = ids[r] * dim;
             dRows.get(r * dim, d, 0, dim);
             table.get(at, t, 0, dim);
             for (int i = 0; i < dim; i++) {
