@@ -119,10 +119,11 @@ public final class TeacherForcingBackprop {
             this.batch = batch;
             this.parameterGradients = parameterGradients;
             Shape shape = batch.inputIds().getShape();
-            if (!shape.equals(batch.queryRows().getShape()) || !shape.equals(batch.targets().getShape())) {
-                throw new InvalidRequestException("teacher forcing: inputs " + shape + ", query rows "
-                        + batch.queryRows().getShape() + " and targets " + batch.targets().getShape()
-                        + " must have the same shape");
+            if (!shape.equals(batch.keyRows().getShape()) || !shape.equals(batch.queryRows().getShape())
+                    || !shape.equals(batch.targets().getShape())) {
+                throw new InvalidRequestException("teacher forcing: inputs " + shape + ", key rows "
+                        + batch.keyRows().getShape() + ", query rows " + batch.queryRows().getShape() + " and targets "
+                        + batch.targets().getShape() + " must have the same shape");
             }
             this.samples = (int) shape.get(0);
             this.length = (int) shape.get(1);
@@ -139,7 +140,8 @@ public final class TeacherForcingBackprop {
                 cos[i] = interleaved[2 * i];
                 sin[i] = interleaved[2 * i + 1];
             }
-            this.keyRotation = new TrainingKernels.Rotation(cos, sin, table.pairs(), indices(batch.keyRows(), table.rows(), "RoPE row"));
+            this.keyRotation = new TrainingKernels.Rotation(cos, sin, table.pairs(),
+                    indices(batch.keyRows(), table.rows(), "RoPE row"));
             this.queryRotation = new TrainingKernels.Rotation(cos, sin, table.pairs(),
                     indices(batch.queryRows(), table.rows(), "RoPE row"));
         }
