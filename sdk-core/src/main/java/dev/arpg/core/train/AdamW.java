@@ -18,8 +18,10 @@ import java.util.stream.IntStream;
  * (every parameter of this SDK's models is); anything else is rejected, never updated in a copy.
  */
 public final class AdamW implements AutoCloseable {
-    /** Values updated together (blocks run in parallel; each value's update is independent). */
+    /** Values copied and updated together. */
     private static final int BLOCK = 16384;
+    /** Parallel tasks per parameter, each with its own scratch blocks (each value's update is independent). */
+    private static final int TASKS = 8;
     private final double beta1;
     private final double beta2;
     private final double eps;
@@ -119,29 +121,33 @@ public final class AdamW implements AutoCloseable {
                 FloatBuffer m = InPlaceFloats.of(mv[0], "first moment of " + name);
                 FloatBuffer v = InPlaceFloats.of(mv[1], "second moment of " + name);
                 int n = w.capacity();
-                IntStream.range(0, (n + BLOCK - 1) / BLOCK).parallel().forEach(block -> {
-                    int at = block * BLOCK;
-                    int count = Math.min(BLOCK, n - at);
-                    float[] wb = new float[count];
-                    float[] gb = new float[count];
-                    float[] mb = new float[count];
-                    float[] vb = new float[count];
-                    w.get(at, wb);
-                    g.get(at, gb);
-                    m.get(at, mb);
-                    v.get(at, vb);
-                    for (int i = 0; i < count; i++) {
-                        float gi = gb[i];
-                        float mi = mb[i] * b1 + gi * oneMinusB1;
-                        float vi = vb[i] * b2 + gi * gi * oneMinusB2;
-                        mb[i] = mi;
-                        vb[i] = vi;
-                        float denominator = (float) Math.sqrt(vi) / correction2 + epsilon;
-                        wb[i] = wb[i] * decay - mi / denominator * stepSize;
+                int blocks = (n + BLOCK - 1) / BLOCK;
+                int tasks = Math.min(TASKS, blocks);
+                IntStream.range(0, tasks).parallel().forEach(task -> {
+                    float[] wb = new float[BLOCK];
+                    float[] gb = new float[BLOCK];
+                    float[] mb = new float[BLOCK];
+                    float[] vb = new float[BLOCK];
+                    for (int block = blocks * task / tasks; block < blocks * (task + 1) / tasks; block++) {
+                        int at = block * BLOCK;
+                        int count = Math.min(BLOCK, n - at);
+                        w.get(at, wb, 0, count);
+                        g.get(at, gb, 0, count);
+                        m.get(at, mb, 0, count);
+                        v.get(at, vb, 0, count);
+                        for (int i = 0; i < count; i++) {
+                            float gi = gb[i];
+                            float mi = mb[i] * b1 + gi * oneMinusB1;
+                            float vi = vb[i] * b2 + gi * gi * oneMinusB2;
+                            mb[i] = mi;
+                            vb[i] = vi;
+                            float denominator = (float) Math.sqrt(vi) / correction2 + epsilon;
+                            wb[i] = wb[i] * decay - mi / denominator * stepSize;
+                        }
+                        w.put(at, wb, 0, count);
+                        m.put(at, mb, 0, count);
+                        v.put(at, vb, 0, count);
                     }
-                    w.put(at, wb);
-                    m.put(at, mb);
-                    v.put(at, vb);
                 });
             }
         }
