@@ -122,17 +122,11 @@ public final class Gradients {
         double norm = norm(gradients);
         float coefficient = (float) Math.min(1.0, maxNorm / (norm + 1e-6));
         if (coefficient < 1f) {
-            float[] block = new float[ZEROS.length];
-            for (FloatBuffer view : gradients) {
-                for (int at = 0, n = view.capacity(); at < n; at += block.length) {
-                    int count = Math.min(block.length, n - at);
-                    view.get(at, block, 0, count);
-                    for (int i = 0; i < count; i++) {
-                        block[i] *= coefficient;
-                    }
-                    view.put(at, block, 0, count);
+            eachBlock(gradients, true, (block, count) -> {
+                for (int i = 0; i < count; i++) {
+                    block[i] *= coefficient;
                 }
-            }
+            });
         }
         return norm;
     }
@@ -149,18 +143,37 @@ public final class Gradients {
     }
 
     private static double norm(List<FloatBuffer> gradients) {
-        double squares = 0;
+        double[] squares = {0};
+        eachBlock(gradients, false, (block, count) -> {
+            for (int i = 0; i < count; i++) {
+                double x = block[i];
+                squares[0] += x * x;
+            }
+        });
+        return Math.sqrt(squares[0]);
+    }
+
+    /** Work on {@code block[0, count)}, the next values of a gradient. */
+    @FunctionalInterface
+    private interface BlockWork {
+        void run(float[] block, int count);
+    }
+
+    /**
+     * Copies every gradient block by block (in order) into a scratch array, runs {@code work} on
+     * it and, if {@code writeBack}, copies it back.
+     */
+    private static void eachBlock(List<FloatBuffer> gradients, boolean writeBack, BlockWork work) {
         float[] block = new float[ZEROS.length];
         for (FloatBuffer view : gradients) {
             for (int at = 0, n = view.capacity(); at < n; at += block.length) {
                 int count = Math.min(block.length, n - at);
                 view.get(at, block, 0, count);
-                for (int i = 0; i < count; i++) {
-                    double x = block[i];
-                    squares += x * x;
+                work.run(block, count);
+                if (writeBack) {
+                    view.put(at, block, 0, count);
                 }
             }
         }
-        return Math.sqrt(squares);
     }
 }
