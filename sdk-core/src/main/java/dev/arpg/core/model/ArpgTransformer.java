@@ -37,9 +37,11 @@ import java.util.Set;
 public final class ArpgTransformer implements AutoCloseable {
     /** Rows from which {@link #project} multiplies in the transposed order. */
     private static final int TALL_SKINNY_ROWS = 16;
-    /** Rows {@code [2, 12)} go to {@link #FEW_ROWS} (one row is libtorch's GEMV, as fast). */
+    /**
+     * Rows from 2 to {@code FewRowProduct.FEWER_ROWS_THAN} - 1 go to {@link #FEW_ROWS} (one row is
+     * libtorch's GEMV, as fast).
+     */
     private static final int FEW_ROWS_FROM = 2;
-    private static final int FEW_ROWS_UNTIL = 12;
     /**
      * The Java Vector API product for fewer rows, or {@code null} when the JVM runs without the
      * module {@code jdk.incubator.vector} (then libtorch's {@code linear} is used).
@@ -426,8 +428,9 @@ public final class ArpgTransformer implements AutoCloseable {
 
     /**
      * {@code x @ w^T} for the decoding path, in the form that is fastest for its row count
-     * (docs/benchmarks.md): {@value #FEW_ROWS_FROM} to {@value #FEW_ROWS_UNTIL} - 1 rows on the Java
-     * Vector API ({@link FewRowProduct}, when the module is present); from {@value #TALL_SKINNY_ROWS}
+     * (docs/benchmarks.md): from {@value #FEW_ROWS_FROM} rows to fewer than
+     * {@code FewRowProduct.FEWER_ROWS_THAN} (12 with AVX2 vectors, 24 with AVX-512) on the Java Vector
+     * API ({@link FewRowProduct}, when the module is present); otherwise, from {@value #TALL_SKINNY_ROWS}
      * rows as {@code (w @ x^T)^T}, the tall-skinny product libtorch's CPU GEMM runs faster than
      * {@code linear}'s short-wide one; otherwise {@code linear}. Equal up to float summation order.
      * The product is attached to {@code x}'s manager (a result belongs to its first input's, here
@@ -441,7 +444,7 @@ public final class ArpgTransformer implements AutoCloseable {
         Shape s = x.getShape();
         long in = s.get(s.dimension() - 1);
         long rows = s.size() / in;
-        if (FEW_ROWS != null && rows >= FEW_ROWS_FROM && rows < FEW_ROWS_UNTIL) {
+        if (FEW_ROWS != null && rows >= FEW_ROWS_FROM && rows < FewRowProduct.FEWER_ROWS_THAN) {
             return FEW_ROWS.multiply(x, w);
         }
         if (rows < TALL_SKINNY_ROWS) {

@@ -17,8 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code x @ w^T} for an {@code x} of a few rows, on the Java Vector API: each weight row is read
  * from memory once and multiplied with every row of {@code x} while it is in cache. A decoding step
  * multiplies 2-20 rows by every weight matrix, a shape for which libtorch's CPU GEMM runs at a
- * fraction of the memory bandwidth; for 2-11 rows this product is up to twice as fast
- * (docs/benchmarks.md).
+ * fraction of the memory bandwidth; for 2 to {@link #FEWER_ROWS_THAN} - 1 rows this product is
+ * up to twice as fast (docs/benchmarks.md).
  *
  * <p>The weights are read through a direct view of the tensor's memory, three rows at a time copied
  * into a small heap block (the Vector API reads heap arrays faster); the model is never copied. Only
@@ -33,6 +33,12 @@ final class FewRowProduct {
     /** Rows of {@code x} multiplied together with three weight rows by the inner kernel. */
     private static final int ROW_BLOCK = 4;
     private static final VectorSpecies<Float> LANES = FloatVector.SPECIES_PREFERRED;
+    /**
+     * Rows from which libtorch's GEMM beats this product (docs/benchmarks.md): with 8-lane (AVX2)
+     * vectors from 12 rows, with 16-lane (AVX-512) vectors, which do twice the work per
+     * instruction, from 24.
+     */
+    static final int FEWER_ROWS_THAN = LANES.length() >= 16 ? 24 : 12;
     /** Fewest output columns worth handing to another thread. */
     private static final int MIN_COLUMNS_PER_THREAD = 48;
 

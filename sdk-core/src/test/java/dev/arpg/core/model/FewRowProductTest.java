@@ -17,7 +17,7 @@ class FewRowProductTest {
     @ParameterizedTest
     @CsvSource({
         "1, 1, 64, 48", "2, 2, 64, 48", "3, 2, 37, 50", "5, 3, 1024, 97", "8, 2, 16, 3", "11, 1, 40, 7",
-        "4, 4, 8, 1", "2, 2, 2816, 300"
+        "4, 4, 8, 1", "2, 2, 2816, 300", "17, 2, 1024, 99", "23, 2, 70, 13"
     })
     void equalsLinearUpToSummationOrder(int rows, int threads, int in, int out) {
         FewRowProduct product = new FewRowProduct(threads);
