@@ -429,7 +429,7 @@ public final class ArpgTransformer implements AutoCloseable {
     /**
      * {@code x @ w^T} for the decoding path, in the form that is fastest for its row count
      * (docs/benchmarks.md): from {@value #FEW_ROWS_FROM} rows to fewer than
-     * {@code FewRowProduct.FEWER_ROWS_THAN} (12 with AVX2 vectors, 24 with AVX-512) on the Java Vector
+     * {@code FewRowProduct.FEWER_ROWS_THAN} (which depends on the vector width) on the Java Vector
      * API ({@link FewRowProduct}, when the module is present); otherwise, from {@value #TALL_SKINNY_ROWS}
      * rows as {@code (w @ x^T)^T}, the tall-skinny product libtorch's CPU GEMM runs faster than
      * {@code linear}'s short-wide one; otherwise {@code linear}. Equal up to float summation order.
