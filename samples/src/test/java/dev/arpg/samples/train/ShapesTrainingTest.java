@@ -21,14 +21,26 @@ class ShapesTrainingTest {
     @TempDir
     Path tmp;
 
-    private static int run(String... args) {
+    /** What one command did: its exit code and what it wrote to the error stream. */
+    private record Outcome(int exitCode, String errors) {
+    }
+
+    private static Outcome run(String... args) {
         PrintStream err = System.err;
-        System.setErr(new PrintStream(new ByteArrayOutputStream(), true));
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true));
         try {
-            return ArpgCli.run(args);
+            return new Outcome(ArpgCli.run(args), captured.toString());
         } finally {
             System.setErr(err);
         }
+    }
+
+    private static void succeeds(String... args) {
+        Outcome outcome = run(args);
+        String errors = outcome.errors();
+        assertThat(outcome.exitCode()).as("exit code of 'arpg %s'; the end of its error output:%n%s",
+                String.join(" ", args), errors.substring(Math.max(0, errors.length() - 3000))).isZero();
     }
 
     private static double loss(String csvLine) {
@@ -38,22 +50,25 @@ class ShapesTrainingTest {
     @Test
     void everyStageTrainsAndTheBundleGenerates() throws Exception {
         String work = tmp.resolve("work").toString();
-        assertThat(run("train", "vq", "--work", work, "--steps", "12", "--batch", "8", "--lr", "3e-3")).isZero();
+        succeeds("train", "vq", "--work", work, "--steps", "12", "--batch", "8", "--lr", "3e-3");
         List<String> vqLog = Files.readAllLines(tmp.resolve("work/vq-loss.csv"));
         assertThat(loss(vqLog.get(vqLog.size() - 1))).isLessThan(loss(vqLog.get(1)));
-        assertThat(run("train", "arpg", "--work", work, "--steps", "12", "--batch", "8", "--images", "24",
-                "--lr", "3e-3")).isZero();
+        succeeds("train", "arpg", "--work", work, "--steps", "12", "--batch", "8", "--images", "24",
+                "--lr", "3e-3", "--ema", "0.9");
+        assertThat(Files.readAllBytes(tmp.resolve("work/arpg.safetensors")))
+                .as("with --ema the averaged weights differ from the last ones")
+                .isNotEqualTo(Files.readAllBytes(tmp.resolve("work/arpg-last.safetensors")));
         List<String> arpgLog = Files.readAllLines(tmp.resolve("work/arpg-loss.csv"));
         assertThat(loss(arpgLog.get(arpgLog.size() - 1))).isLessThan(loss(arpgLog.get(1)));
-        assertThat(run("train", "control", "--condition", "depth", "--work", work, "--steps", "3", "--batch", "4",
-                "--images", "8")).isZero();
+        succeeds("train", "control", "--condition", "depth", "--work", work, "--steps", "3", "--batch", "4",
+                "--images", "8");
         Path bundle = tmp.resolve("bundle");
-        assertThat(run("train", "bundle", "--work", work, "--bundle-out", bundle.toString())).isZero();
+        succeeds("train", "bundle", "--work", work, "--bundle-out", bundle.toString());
         assertThat(ModelBundle.read(bundle).controls()).containsOnlyKeys("depth");
-        assertThat(run("generate", "--bundle", bundle.toString(), "--class", "1", "--seed", "3", "--out",
-                tmp.resolve("out").toString())).isZero();
+        succeeds("generate", "--bundle", bundle.toString(), "--class", "1", "--seed", "3", "--out",
+                tmp.resolve("out").toString());
         assertThat(tmp.resolve("out/arpg-3-00.png")).isRegularFile();
-        assertThat(run("train", "control", "--condition", "sketch", "--work", work)).isEqualTo(1);
+        assertThat(run("train", "control", "--condition", "sketch", "--work", work).exitCode()).isEqualTo(1);
     }
 
     @Test

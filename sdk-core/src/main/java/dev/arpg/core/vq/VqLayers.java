@@ -2,6 +2,7 @@ package dev.arpg.core.vq;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
@@ -22,6 +23,8 @@ final class VqLayers {
     private static final Shape STRIDE_TWO = new Shape(2, 2);
     /** Right and bottom by one ({@code F.pad} order: last axis first). */
     private static final Shape PAD_RIGHT_BOTTOM = new Shape(0, 1, 0, 1);
+    /** Output channels below which a trained convolution is padded (see {@link #conv}). */
+    static final int TRAINED_OUT_CHANNELS = 16;
 
     private final Map<String, NDArray> params;
 
@@ -47,11 +50,28 @@ final class VqLayers {
         }
     }
 
-    /** Convolution {@code name} with stride 1: 3x3 kernels keep the size, 1x1 kernels are pointwise. */
+    /**
+     * Convolution {@code name} with stride 1: 3x3 kernels keep the size, 1x1 kernels are pointwise.
+     * In training, a convolution with fewer than {@value #TRAINED_OUT_CHANNELS} output channels runs
+     * with zero filters added up to that many and their outputs dropped: the same values, but
+     * libtorch 2.7.1 on the CPU computes wrong input gradients for 3x3 convolutions with 3 or 8
+     * output channels (errors of 0.5-0.9 on unit-scale gradients, and NaN on a first call; see
+     * {@code VqLayersGradientTest}).
+     */
     NDArray conv(NDArray x, String name) {
         NDArray w = params.get(name + ".weight");
+        NDArray b = params.get(name + ".bias");
         Shape padding = w.getShape().get(2) == 1 ? NO_PADDING : SAME_PADDING;
-        return Conv2d.conv2d(x, w, params.get(name + ".bias"), ONE, padding, ONE, 1).singletonOrThrow();
+        long missing = TRAINED_OUT_CHANNELS - w.getShape().get(0);
+        if (missing <= 0 || !recordingGradients()) {
+            return Conv2d.conv2d(x, w, b, ONE, padding, ONE, 1).singletonOrThrow();
+        }
+        // Zero filters first, so the padded weights belong to x's manager; their outputs are dropped.
+        NDManager m = x.getManager();
+        NDArray paddedW = m.zeros(new Shape(missing).addAll(w.getShape().slice(1))).concat(w, 0);
+        NDArray paddedB = m.zeros(new Shape(missing)).concat(b, 0);
+        return Conv2d.conv2d(x, paddedW, paddedB, ONE, padding, ONE, 1).singletonOrThrow()
+                .get(new NDIndex(":, {}:", missing));
     }
 
     /**
