@@ -7,7 +7,7 @@ tmp=$(mktemp -d)
 ./arpg generate --class 0,1,2,3,4,5 --n 3 --grid --seed 3 --out "$tmp/classes" > /dev/null
 export ARPG_NO_BUILD=1
 ./arpg control --condition "canny=$ex/star.png" --class 5 --n 4 --grid --seed 1 --control-guidance 2 --out "$tmp/canny" > /dev/null
-./arpg control --condition "depth=$ex/ring-depth.png,scale=2" --class 3 --n 4 --grid --seed 2 --control-guidance 2 --out "$tmp/depth" > /dev/null
+./arpg control --condition "depth=$ex/ring-depth.png" --class 3 --n 4 --grid --seed 2 --control-guidance 2 --out "$tmp/depth" > /dev/null
 ./arpg generate --class 3 --n 4 --grid --seed 2 --out "$tmp/plain" > /dev/null
 mkdir -p docs/images
 cp "$tmp/classes/arpg-3-grid.png" docs/images/classes.png

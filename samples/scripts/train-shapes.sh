@@ -7,11 +7,10 @@ cd "$(dirname "$0")/../.."
 export OMP_WAIT_POLICY=PASSIVE
 ./arpg train vq --work work/shapes --steps 650 --batch 32 --lr 2e-3
 export ARPG_NO_BUILD=1
-# The transformer in two stages: 3000 steps on a 3000-step schedule, then resumed to 5000 steps on
-# a 5000-step schedule at a lower peak rate (it restarts at about 4e-4 and decays to 5e-5).
-./arpg train arpg --work work/shapes --steps 3000 --batch 32 --lr 1.5e-3 --images 12000
-./arpg train arpg --work work/shapes --steps 5000 --batch 32 --lr 1e-3 --images 12000
-./arpg train control --condition canny --work work/shapes --steps 300 --batch 32 --lr 2e-3 --images 4000
-./arpg train control --condition depth --work work/shapes --steps 300 --batch 32 --lr 2e-3 --images 4000
+# The transformer in one run on one schedule; with --ema, arpg.safetensors holds the averaged
+# weights (what the bundle ships) and arpg-last.safetensors the last ones.
+./arpg train arpg --work work/shapes --steps 8000 --batch 32 --lr 1.5e-3 --images 20000 --ema 0.999
+./arpg train control --condition canny --work work/shapes --steps 600 --batch 32 --lr 2e-3 --images 4000
+./arpg train control --condition depth --work work/shapes --steps 600 --batch 32 --lr 2e-3 --images 4000
 ./arpg train bundle --work work/shapes --bundle-out samples/src/main/resources/models/shapes
 ./arpg eval --bundle samples/src/main/resources/models/shapes --images 40

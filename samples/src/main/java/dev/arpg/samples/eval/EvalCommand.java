@@ -18,8 +18,10 @@ import dev.arpg.samples.shapes.ShapesDataset;
 import ai.djl.ndarray.NDManager;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -73,7 +75,7 @@ public final class EvalCommand implements Callable<Integer> {
         System.out.printf("tokenizer PSNR: %.2f dB over %d images%n", psnr, images);
         try (Generator generator = Arpg.load(bundle)) {
             if (perClass > 0) {
-                classFidelity(generator, data, reconstructions);
+                classFidelity(generator, data, reconstructions, model.classNames());
             }
             ConditionRegistry registry = ConditionRegistry.discover(EvalCommand.class.getClassLoader());
             GridSpec grid = generator.grid();
@@ -108,7 +110,8 @@ public final class EvalCommand implements Callable<Integer> {
      * Class fidelity of generated images, and the judge's accuracy on real held-out images and on
      * their tokenizer reconstructions (the most a perfect transformer could score with this tokenizer).
      */
-    private void classFidelity(Generator generator, ShapesDataset data, BufferedImage[] reconstructions) {
+    private void classFidelity(Generator generator, ShapesDataset data, BufferedImage[] reconstructions,
+            List<String> classNames) {
         ShapeClassifier judge = ShapeClassifier.fit(new ShapesDataset(seed + 1, data.sample(0).image().getWidth()), 3000);
         int classes = generator.numClasses();
         int right = 0;
@@ -120,20 +123,24 @@ public final class EvalCommand implements Callable<Integer> {
         }
         System.out.printf("classifier accuracy on %d real held-out images: %.3f (on their tokenizer reconstructions: "
                 + "%.3f)%n", images, (double) right / images, (double) rightReconstructed / images);
-        int total = 0;
-        right = 0;
+        int[] rightPerClass = new int[classes];
         ProgressBar classBar = new ProgressBar(System.err, "class fidelity", classes);
         for (int c = 0; c < classes; c++) {
             GenerationResult r = generator.generate(GenerationRequest.builder().classLabel(c).imagesPerLabel(perClass)
                     .sampling(sampling(generator, seed)).build());
             for (BufferedImage image : r.images()) {
-                right += judge.predict(image, classes) == c ? 1 : 0;
-                total++;
+                rightPerClass[c] += judge.predict(image, classes) == c ? 1 : 0;
             }
             classBar.update(c + 1, "");
         }
-        System.out.printf("class fidelity: %.3f of %d generated images (%d per class) classified as their class%n",
-                (double) right / total, total, perClass);
+        StringBuilder perLabel = new StringBuilder();
+        for (int c = 0; c < classes; c++) {
+            perLabel.append(String.format("%s%s %.2f", c == 0 ? "" : ", ", classNames.isEmpty() ? "class " + c
+                    : classNames.get(c), (double) rightPerClass[c] / perClass));
+        }
+        System.out.printf("class fidelity: %.3f of %d generated images (%d per class) classified as their class (%s)%n",
+                (double) IntStream.of(rightPerClass).sum() / (classes * perClass), classes * perClass, perClass,
+                perLabel);
     }
 
     private BufferedImage generate(Generator generator, int label, String condition, BufferedImage control,

@@ -1,5 +1,6 @@
 package dev.arpg.samples.train;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.arpg.api.Condition;
 import dev.arpg.api.ConditionRegistry;
@@ -66,6 +67,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Images tokenized for the arpg and control stages. Default: ${DEFAULT-VALUE}.")
     int images;
 
+    @Option(names = "--ema", defaultValue = "0",
+            description = "EMA decay of the arpg stage's weights (0 = off). With EMA, arpg.safetensors holds the"
+                    + " averaged weights and arpg-last.safetensors the last ones. Default: ${DEFAULT-VALUE}.")
+    double ema;
+
     @Option(names = "--condition", description = "Condition trained by the control stage (canny or depth).")
     String condition;
 
@@ -95,14 +101,14 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private TrainingOptions options(String name) {
+    private TrainingOptions options(String name, double emaDecay) {
         return new TrainingOptions(steps, new LearningRateSchedule(lr, lr / 20, Math.max(1, steps / 20), steps), 0.05,
-                1.0, 0, seed, 100, work.resolve(name + ".ckpt.safetensors"), work.resolve(name + "-loss.csv"));
+                1.0, emaDecay, seed, 100, work.resolve(name + ".ckpt.safetensors"), work.resolve(name + "-loss.csv"));
     }
 
     private void trainVq(NDManager root, ShapesDataset data) {
         try (VqModel model = VqModel.initialized(ShapesRecipe.VQ, seed, root); NDManager state = root.newSubManager()) {
-            TrainingLoop.Outcome outcome = new TrainingLoop(options("vq"), System.err)
+            TrainingLoop.Outcome outcome = new TrainingLoop(options("vq", 0), System.err)
                     .run(new VqTrainingTask(model, data, batch, 0.25), Map.of(), state);
             SafetensorsWriter.write(work.resolve("vq.safetensors"), model.stateDict(), Map.of());
             System.out.printf("vq: %d steps, last loss %.4f, %.1f samples/s -> %s%n", outcome.stepsDone(),
@@ -114,16 +120,25 @@ public final class TrainCommand implements Callable<Integer> {
         TokenData tokens = tokenize(root, data).tokens();
         try (ArpgTransformer model = ArpgTransformer.load(ShapesRecipe.ARPG, ArpgInit.reference(ShapesRecipe.ARPG, seed),
                 root); NDManager state = root.newSubManager()) {
-            TrainingLoop.Outcome outcome = new TrainingLoop(options("arpg"), System.err)
+            TrainingLoop.Outcome outcome = new TrainingLoop(options("arpg", ema), System.err)
                     .run(new ArpgTrainingTask(model, tokens, batch), Map.of(), state);
-            Map<String, HostTensor> weights = new LinkedHashMap<>();
-            model.parameters().forEach((name, p) -> weights.put(name, HostTensor.ofFloats(p.getShape().getShape(),
-                    p.toFloatArray())));
-            SafetensorsWriter.write(work.resolve("arpg.safetensors"), weights,
-                    Map.of("config", ArpgInit.toReferenceJson(ShapesRecipe.ARPG)));
+            if (outcome.ema() != null) {
+                writeArpg(outcome.ema(), "arpg.safetensors");
+                writeArpg(model.parameters(), "arpg-last.safetensors");
+            } else {
+                writeArpg(model.parameters(), "arpg.safetensors");
+            }
             System.out.printf("arpg: %d steps, last loss %.4f, %.1f samples/s%n", outcome.stepsDone(),
                     outcome.lastLoss(), outcome.samplesPerSecond());
         }
+    }
+
+    private void writeArpg(Map<String, NDArray> parameters, String file) {
+        Map<String, HostTensor> weights = new LinkedHashMap<>();
+        parameters.forEach((name, p) -> weights.put(name, HostTensor.ofFloats(p.getShape().getShape(),
+                p.toFloatArray())));
+        SafetensorsWriter.write(work.resolve(file), weights,
+                Map.of("config", ArpgInit.toReferenceJson(ShapesRecipe.ARPG)));
     }
 
     private void trainControl(NDManager root, ShapesDataset data) {
@@ -145,7 +160,7 @@ public final class TrainCommand implements Callable<Integer> {
                 NDManager state = root.newSubManager()) {
             ControlTrainingTask.Data controlData = new ControlTrainingTask.Data(tokenized.tokens(), maps, 1,
                     grid.height(), grid.width());
-            TrainingLoop.Outcome outcome = new TrainingLoop(options("control-" + condition), System.err)
+            TrainingLoop.Outcome outcome = new TrainingLoop(options("control-" + condition, 0), System.err)
                     .run(new ControlTrainingTask(base, encoder, controlData, batch), Map.of(), state);
             Map<String, HostTensor> weights = new LinkedHashMap<>();
             encoder.parameters().forEach((name, p) -> weights.put(name, HostTensor.ofFloats(p.getShape().getShape(),
@@ -203,7 +218,7 @@ public final class TrainCommand implements Callable<Integer> {
         ModelBundle bundle = new ModelBundle("shapes", bundleOut,
                 new ModelBundle.Part<>(ShapesRecipe.ARPG, "arpg.safetensors"),
                 new ModelBundle.Part<>(ShapesRecipe.VQ, "vq.safetensors"), controls, ShapeKind.names(),
-                new ModelBundle.Sampling(16, 4.0, "constant", "arccos", 0.5, 20, null));
+                ShapesRecipe.SAMPLING);
         bundle.writeDescriptor();
         ModelBundle.read(bundleOut);
         System.out.println("bundle -> " + bundleOut + " (controls: " + controls.keySet() + ")");
