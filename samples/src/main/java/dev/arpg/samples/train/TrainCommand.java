@@ -134,11 +134,15 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private void writeArpg(Map<String, NDArray> parameters, String file) {
+        writeWeights(parameters, file, Map.of("config", ArpgInit.toReferenceJson(ShapesRecipe.ARPG)));
+    }
+
+    /** Writes trained parameters as a safetensors file in the work directory. */
+    private void writeWeights(Map<String, NDArray> parameters, String file, Map<String, String> metadata) {
         Map<String, HostTensor> weights = new LinkedHashMap<>();
         parameters.forEach((name, p) -> weights.put(name, HostTensor.ofFloats(p.getShape().getShape(),
                 p.toFloatArray())));
-        SafetensorsWriter.write(work.resolve(file), weights,
-                Map.of("config", ArpgInit.toReferenceJson(ShapesRecipe.ARPG)));
+        SafetensorsWriter.write(work.resolve(file), weights, metadata);
     }
 
     private void trainControl(NDManager root, ShapesDataset data) {
@@ -162,10 +166,7 @@ public final class TrainCommand implements Callable<Integer> {
                     grid.height(), grid.width());
             TrainingLoop.Outcome outcome = new TrainingLoop(options("control-" + condition, 0), System.err)
                     .run(new ControlTrainingTask(base, encoder, controlData, batch), Map.of(), state);
-            Map<String, HostTensor> weights = new LinkedHashMap<>();
-            encoder.parameters().forEach((name, p) -> weights.put(name, HostTensor.ofFloats(p.getShape().getShape(),
-                    p.toFloatArray())));
-            SafetensorsWriter.write(work.resolve("control-" + condition + ".safetensors"), weights,
+            writeWeights(encoder.parameters(), "control-" + condition + ".safetensors",
                     Map.of("parameters", plugin.parameters().toString()));
             System.out.printf("control %s: %d steps, last loss %.4f%n", condition, outcome.stepsDone(), outcome.lastLoss());
         }

@@ -24,7 +24,7 @@ final class VqLayers {
     /** Right and bottom by one ({@code F.pad} order: last axis first). */
     private static final Shape PAD_RIGHT_BOTTOM = new Shape(0, 1, 0, 1);
     /** Output channels below which a trained convolution is padded (see {@link #conv}). */
-    static final int TRAINED_OUT_CHANNELS = 16;
+    private static final int TRAINED_OUT_CHANNELS = 16;
 
     private final Map<String, NDArray> params;
 

@@ -1,6 +1,7 @@
 package dev.arpg.core.vq;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -80,7 +81,7 @@ class VqLayersGradientTest {
             }
             float[] actual = w.getGradient().toFloatArray();
             for (int k = 0; k < expected.length; k++) {
-                assertThat(actual[k]).as("weight gradient %d", k).isCloseTo(expected[k], org.assertj.core.data.Offset.offset(1e-3f));
+                assertThat(actual[k]).as("weight gradient %d", k).isCloseTo(expected[k], offset(1e-3f));
             }
         }
     }
