@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.arpg.api.ConditionInput;
+import dev.arpg.core.autograd.Autograd;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -74,7 +75,8 @@ public final class ControlQueries {
             if (index == null) {
                 index = m.create(targets);
             }
-            NDArray part = t.offsets().get(m, new NDIndex("{}", index)).mul((float) t.input().conditioningScale());
+            NDArray part = Autograd.scale(t.offsets().get(m, new NDIndex("{}", index)),
+                    (float) t.input().conditioningScale());
             sum = sum == null ? part : sum.add(part);
         }
         return sum;

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import dev.arpg.api.ModelLoadException;
+import dev.arpg.core.autograd.Autograd;
 import dev.arpg.core.weights.StateDict;
 import dev.arpg.core.weights.WeightBinding;
 import java.lang.management.ManagementFactory;
@@ -479,7 +480,7 @@ public final class ArpgTransformer implements AutoCloseable {
     }
 
     private NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask) {
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(attentionScale);
+        NDArray scores = Autograd.scale(q.matMul(k.transpose(0, 1, 3, 2)), attentionScale);
         if (mask != null) {
             scores = scores.add(mask);
         }

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.arpg.core.autograd.Autograd;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -93,7 +94,7 @@ public final class Gradients {
             for (NDArray p : params) {
                 NDArray sum = p.sum();
                 sum.attach(scope);
-                NDArray zero = sum.mul(0f);
+                NDArray zero = Autograd.scale(sum, 0f);
                 total = total == null ? zero : total.add(zero);
             }
             collector.backward(total);

@@ -3,6 +3,7 @@ package dev.arpg.core.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.arpg.core.autograd.Autograd;
 import dev.arpg.core.image.ImageTensors;
 import dev.arpg.core.vq.VqModel;
 import java.awt.image.BufferedImage;
@@ -58,7 +59,7 @@ public final class VqTrainingTask implements TrainingTask {
             NDArray x = ImageTensors.toTensor(m, images, model.config().imageSize());
             VqModel.TrainingOutput out = model.trainingForward(x);
             NDArray reconstruction = out.reconstruction().sub(x).square().mean();
-            NDArray loss = reconstruction.add(out.codebookLoss()).add(out.commitmentLoss().mul((float) beta));
+            NDArray loss = reconstruction.add(out.codebookLoss()).add(Autograd.scale(out.commitmentLoss(), (float) beta));
             collector.backward(loss);
             Map<String, Double> losses = new LinkedHashMap<>();
             losses.put("loss", (double) loss.getFloat());

@@ -6,7 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.pytorch.jni.JniUtils;
+import dev.arpg.core.autograd.Autograd;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -63,7 +63,7 @@ final class VqLayers {
         NDArray b = params.get(name + ".bias");
         Shape padding = w.getShape().get(2) == 1 ? NO_PADDING : SAME_PADDING;
         long missing = TRAINED_OUT_CHANNELS - w.getShape().get(0);
-        if (missing <= 0 || !recordingGradients()) {
+        if (missing <= 0 || !Autograd.isRecording()) {
             return Conv2d.conv2d(x, w, b, ONE, padding, ONE, 1).singletonOrThrow();
         }
         // Zero filters first, so the padded weights belong to x's manager; their outputs are dropped.
@@ -87,7 +87,7 @@ final class VqLayers {
         NDArray centered = g.sub(g.mean(new int[] {2}, true));
         NDArray variance = centered.square().mean(new int[] {2}, true);
         NDArray deviation = variance.add((float) VqConfig.NORM_EPS).sqrt();
-        if (recordingGradients()) {
+        if (Autograd.isRecording()) {
             return centered.div(deviation).reshape(s).mul(weight).add(bias);
         }
         return centered.divi(deviation).reshape(s).muli(weight).addi(bias);
@@ -95,16 +95,7 @@ final class VqLayers {
 
     /** {@code x * sigmoid(x)}; in place on the sigmoid outside a gradient collector. */
     static NDArray swish(NDArray x) {
-        return recordingGradients() ? x.mul(Activation.sigmoid(x)) : Activation.sigmoid(x).muli(x);
-    }
-
-    /**
-     * Whether autograd records this op (inside a {@code GradientCollector}): then no intermediate may
-     * be overwritten. Asked of the engine's grad mode, because DJL's {@code hasGradient()} is false
-     * for recorded intermediates.
-     */
-    private static boolean recordingGradients() {
-        return JniUtils.isGradMode();
+        return Autograd.isRecording() ? x.mul(Activation.sigmoid(x)) : Activation.sigmoid(x).muli(x);
     }
 
     /** norm1, swish, conv1, norm2, swish, conv2, plus the input (through {@code nin_shortcut} if present). */
@@ -125,7 +116,7 @@ final class VqLayers {
         NDArray q = conv(h, prefix + "q").reshape(b, c, n).transpose(0, 2, 1);
         NDArray k = conv(h, prefix + "k").reshape(b, c, n);
         NDArray v = conv(h, prefix + "v").reshape(b, c, n);
-        NDArray weights = q.matMul(k).mul((float) (1.0 / Math.sqrt(c))).softmax(2);
+        NDArray weights = Autograd.scale(q.matMul(k), (float) (1.0 / Math.sqrt(c))).softmax(2);
         NDArray attended = v.matMul(weights.transpose(0, 2, 1)).reshape(s);
         return x.add(conv(attended, prefix + "proj_out"));
     }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.arpg.api.InvalidRequestException;
+import dev.arpg.core.autograd.Autograd;
 import dev.arpg.core.model.ActivationRecorder;
 import dev.arpg.core.weights.HostTensor;
 import dev.arpg.core.weights.StateDict;
@@ -349,7 +350,7 @@ public final class VqModel implements AutoCloseable {
 
     /** {@code F.normalize(x, dim=-1)}: rows divided by max(L2 norm, 1e-12). */
     private static NDArray l2Normalize(NDArray x) {
-        return x.div(x.square().sum(new int[] {-1}, true).sqrt().maximum(NORMALIZE_EPS));
+        return x.div(Autograd.atLeast(x.square().sum(new int[] {-1}, true).sqrt(), NORMALIZE_EPS));
     }
 
     /**
