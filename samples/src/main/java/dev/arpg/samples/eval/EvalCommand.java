@@ -32,6 +32,12 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Measure a shapes bundle on held-out images.")
 public final class EvalCommand implements Callable<Integer> {
+    /**
+     * Class-fidelity images generated per request. A request draws one decoding order for all its
+     * images, so each request has its own seed: 200 images per class are 25 orders, not one.
+     */
+    private static final int IMAGES_PER_REQUEST = 8;
+
     @Option(names = "--bundle", required = true, description = "The bundle to measure.")
     Path bundle;
 
@@ -126,10 +132,14 @@ public final class EvalCommand implements Callable<Integer> {
         int[] rightPerClass = new int[classes];
         ProgressBar classBar = new ProgressBar(System.err, "class fidelity", classes);
         for (int c = 0; c < classes; c++) {
-            GenerationResult r = generator.generate(GenerationRequest.builder().classLabel(c).imagesPerLabel(perClass)
-                    .sampling(sampling(generator, seed)).build());
-            for (BufferedImage image : r.images()) {
-                rightPerClass[c] += judge.predict(image, classes) == c ? 1 : 0;
+            for (int first = 0; first < perClass; first += IMAGES_PER_REQUEST) {
+                int n = Math.min(IMAGES_PER_REQUEST, perClass - first);
+                long requestSeed = seed * 100_000L + (long) c * perClass + first;
+                GenerationResult r = generator.generate(GenerationRequest.builder().classLabel(c).imagesPerLabel(n)
+                        .sampling(sampling(generator, requestSeed)).build());
+                for (BufferedImage image : r.images()) {
+                    rightPerClass[c] += judge.predict(image, classes) == c ? 1 : 0;
+                }
             }
             classBar.update(c + 1, "");
         }
