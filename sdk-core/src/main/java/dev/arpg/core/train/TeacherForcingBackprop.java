@@ -9,6 +9,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.arpg.api.InvalidRequestException;
+import dev.arpg.core.autograd.Autograd;
 import dev.arpg.core.model.ArpgConfig;
 import dev.arpg.core.model.ArpgTransformer;
 import dev.arpg.core.model.RopeTable;
@@ -64,7 +65,7 @@ public final class TeacherForcingBackprop {
         if (parameterGradients) {
             Gradients.requireExisting(model.parameters());
         }
-        boolean recording = JniUtils.isGradMode();
+        boolean recording = Autograd.isRecording();
         JniUtils.setGradMode(false);
         try {
             return new Pass(model, batch, parameterGradients).run(queries);
