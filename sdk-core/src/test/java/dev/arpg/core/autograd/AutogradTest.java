@@ -22,7 +22,7 @@ class AutogradTest {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray y = Autograd.scale(x, 0.125f);
                 assertThat(y.toFloatArray()).containsExactly(0.125f, -0.25f, 0.375f);
-                collectGarbage();
+                GarbageCollections.collect();
                 collector.backward(y.sum());
             }
             assertThat(x.getGradient().toFloatArray()).containsExactly(0.125f, 0.125f, 0.125f);
@@ -37,7 +37,7 @@ class AutogradTest {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray y = Autograd.atLeast(x, 1f);
                 assertThat(y.toFloatArray()).containsExactly(1f, 2f, 1f);
-                collectGarbage();
+                GarbageCollections.collect();
                 collector.backward(y.sum());
             }
             assertThat(x.getGradient().toFloatArray()).containsExactly(0f, 1f, 0f);
@@ -54,14 +54,6 @@ class AutogradTest {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 assertThat(Autograd.isRecording()).isTrue();
             }
-        }
-    }
-
-    /** Full collections, with time for the cleaner thread to free unreachable direct buffers. */
-    private static void collectGarbage() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(50);
         }
     }
 }
