@@ -17,9 +17,12 @@ public final class ShapesRecipe {
     public static final int IMAGE_SIZE = 32;
     /** The tokenizer: 32 px to 8x8 tokens of 512 codes. */
     public static final VqConfig VQ = new VqConfig(32, List.of(1, 2, 2), 32, 512, 8, IMAGE_SIZE, 1, 2);
-    /** The transformer: 192 wide, 3 self + 3 cross blocks, 4 heads, one class per shape kind. */
-    public static final ArpgConfig ARPG = new ArpgConfig(192, 6, 4, 512, ShapeKind.values().length, 64, 10000, 1e-5,
-            0.1);
+    /**
+     * The transformer: 192 wide, 3 self + 3 cross blocks, 4 heads, one class per shape kind, one
+     * vocabulary entry per tokenizer code and one position per grid cell.
+     */
+    public static final ArpgConfig ARPG = new ArpgConfig(192, 6, 4, VQ.codebookSize(), ShapeKind.values().length,
+            VQ.gridSize() * VQ.gridSize(), 10000, 1e-5, 0.1);
     /** Control encoders by condition name (both single-channel maps). */
     public static final Map<String, ControlEncoderConfig> CONTROLS = Map.of(
             "canny", new ControlEncoderConfig(1, 32, 2, VQ.downsampling(), ARPG.dim()),
