@@ -12,44 +12,28 @@ import dev.arpg.api.InvalidRequestException;
 import dev.arpg.api.SamplingSettings;
 import dev.arpg.core.decode.DecodeListener;
 import dev.arpg.core.decode.DecodeTask;
-import dev.arpg.core.decode.ParallelDecoder;
-import dev.arpg.core.model.ArpgTransformer;
-import dev.arpg.core.testing.TinyArpg;
 import dev.arpg.core.testing.TinyBundle;
+import dev.arpg.core.testing.TinyModel;
 import dev.arpg.core.weights.SafetensorsWriter;
 import dev.arpg.core.weights.StateDict;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Control on the tiny model: zero offsets change nothing, real offsets steer the tokens. */
 class ControlledDecodingTest {
+    @RegisterExtension
+    static final TinyModel TINY = new TinyModel();
+
     private static final ControlEncoderConfig CONFIG = new ControlEncoderConfig(1, 8, 1, 4, 64);
     private static final BufferedImage IMAGE = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
-    private static NDManager root;
-    private static ArpgTransformer model;
-    private static ParallelDecoder decoder;
 
     @TempDir
     static Path tmp;
-
-    @BeforeAll
-    static void load() {
-        root = NDManager.newBaseManager();
-        model = TinyArpg.load(root);
-        decoder = new ParallelDecoder(model);
-    }
-
-    @AfterAll
-    static void close() {
-        model.close();
-        root.close();
-    }
 
     private static SamplingSettings settings() {
         return SamplingSettings.builder().steps(8).seed(11).build();
@@ -59,7 +43,7 @@ class ControlledDecodingTest {
     private static ControlEncoder trainedLike() {
         Path file = tmp.resolve("control.safetensors");
         SafetensorsWriter.write(file, TinyBundle.gaussian(CONFIG.parameterShapes(), 3), Map.of());
-        return ControlEncoder.load("test", CONFIG, StateDict.read(file), root);
+        return ControlEncoder.load("test", CONFIG, StateDict.read(file), TINY.manager());
     }
 
     private static ControlMap map(long seed) {
@@ -76,16 +60,18 @@ class ControlledDecodingTest {
         ConditionInput input = ConditionInput.named("test", IMAGE).scale(scale).build();
         DecodeTask task = new DecodeTask(new int[] {3, 7}, null, settings(),
                 ControlQueries.none().with(offsets, input), controlGuidance);
-        return decoder.decode(task, DecodeListener.NONE, new CancellationToken()).tokens();
+        return TINY.decoder().decode(task, DecodeListener.NONE, new CancellationToken()).tokens();
     }
 
     private static int[][] unconditioned() {
-        return decoder.decode(DecodeTask.classes(settings(), 3, 7), DecodeListener.NONE, new CancellationToken()).tokens();
+        return TINY.decoder().decode(DecodeTask.classes(settings(), 3, 7), DecodeListener.NONE,
+                new CancellationToken()).tokens();
     }
 
     @Test
     void anUntrainedEncoderReproducesTheBaseModelExactly() {
-        try (NDManager m = root.newSubManager(); ControlEncoder fresh = ControlEncoder.initialized(CONFIG, 5, root)) {
+        try (NDManager m = TINY.manager().newSubManager();
+                ControlEncoder fresh = ControlEncoder.initialized(CONFIG, 5, TINY.manager())) {
             assertThat(fresh.encode(map(1), m).abs().max().getFloat()).isZero();
             assertThat(generate(m, fresh, map(1), 1.0, 0)).isDeepEqualTo(unconditioned());
         }
@@ -93,14 +79,14 @@ class ControlledDecodingTest {
 
     @Test
     void scaleZeroReproducesTheBaseModelExactly() {
-        try (NDManager m = root.newSubManager(); ControlEncoder encoder = trainedLike()) {
+        try (NDManager m = TINY.manager().newSubManager(); ControlEncoder encoder = trainedLike()) {
             assertThat(generate(m, encoder, map(1), 0.0, 0)).isDeepEqualTo(unconditioned());
         }
     }
 
     @Test
     void differentControlMapsChangeTheOutput() {
-        try (NDManager m = root.newSubManager(); ControlEncoder encoder = trainedLike()) {
+        try (NDManager m = TINY.manager().newSubManager(); ControlEncoder encoder = trainedLike()) {
             int[][] a = generate(m, encoder, map(1), 1.0, 0);
             int[][] b = generate(m, encoder, map(2), 1.0, 0);
             assertThat(java.util.Arrays.deepEquals(a, unconditioned())).isFalse();
@@ -111,7 +97,7 @@ class ControlledDecodingTest {
 
     @Test
     void controlGuidanceAddsABranchThatChangesTheOutput() {
-        try (NDManager m = root.newSubManager(); ControlEncoder encoder = trainedLike()) {
+        try (NDManager m = TINY.manager().newSubManager(); ControlEncoder encoder = trainedLike()) {
             int[][] plain = generate(m, encoder, map(1), 0.3, 0);
             int[][] guided = generate(m, encoder, map(1), 0.3, 3.0);
             assertThat(java.util.Arrays.deepEquals(guided, plain)).isFalse();
@@ -120,7 +106,8 @@ class ControlledDecodingTest {
 
     @Test
     void controlMapsThatDoNotFitTheEncoderAreRejected() {
-        try (NDManager m = root.newSubManager(); ControlEncoder encoder = ControlEncoder.initialized(CONFIG, 5, root)) {
+        try (NDManager m = TINY.manager().newSubManager();
+                ControlEncoder encoder = ControlEncoder.initialized(CONFIG, 5, TINY.manager())) {
             assertThatThrownBy(() -> encoder.encode(new ControlMap(3, 32, 32, new float[3 * 32 * 32]), m))
                     .isInstanceOf(InvalidRequestException.class).hasMessageContaining("3 channels, the encoder expects 1");
             assertThatThrownBy(() -> encoder.encode(new ControlMap(1, 30, 32, new float[30 * 32]), m))

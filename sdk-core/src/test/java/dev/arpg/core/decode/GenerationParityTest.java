@@ -2,7 +2,6 @@ package dev.arpg.core.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -12,9 +11,8 @@ import dev.arpg.api.CfgSchedule;
 import dev.arpg.api.DecodingOrder;
 import dev.arpg.api.SampleSchedule;
 import dev.arpg.api.SamplingSettings;
-import dev.arpg.core.model.ArpgTransformer;
 import dev.arpg.core.testing.Golden;
-import dev.arpg.core.testing.TinyArpg;
+import dev.arpg.core.testing.TinyModel;
 import dev.arpg.core.weights.StateDict;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,28 +20,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The 8 recorded {@code generate()} runs of {@code arpg-tiny}, with their order and argmax sampling. */
 class GenerationParityTest {
-    private static NDManager root;
-    private static ArpgTransformer model;
-
-    @BeforeAll
-    static void load() {
-        root = NDManager.newBaseManager();
-        model = TinyArpg.load(root);
-    }
-
-    @AfterAll
-    static void close() {
-        model.close();
-        root.close();
-    }
+    @RegisterExtension
+    static final TinyModel TINY = new TinyModel();
 
     static Stream<Arguments> runs() throws IOException {
         JsonObject index = JsonParser.parseString(Files.readString(Golden.file("arpg-tiny/generate_index.json")))
@@ -80,7 +65,8 @@ class GenerationParityTest {
                 .seed(0)
                 .build();
         List<DecodeProgress> steps = new ArrayList<>();
-        DecodeResult result = new ParallelDecoder(model).decode(DecodeTask.classes(settings, labels), steps::add, new CancellationToken());
+        DecodeResult result = TINY.decoder().decode(DecodeTask.classes(settings, labels), steps::add,
+                new CancellationToken());
 
         JsonArray expectedSteps = run.getAsJsonArray("steps");
         assertThat(steps).hasSize(expectedSteps.size());
@@ -102,7 +88,7 @@ class GenerationParityTest {
             }
         }
         long[] sequence = golden.get("sequence").toLongArray();
-        int n = model.config().blockSize();
+        int n = TINY.model().config().blockSize();
         for (int b = 0; b < labels.length; b++) {
             int[] expected = new int[n];
             for (int i = 0; i < n; i++) {

@@ -3,44 +3,28 @@ package dev.arpg.core.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.ndarray.NDManager;
 import dev.arpg.api.CancellationToken;
 import dev.arpg.api.DecodingOrder;
 import dev.arpg.api.GenerationCancelledException;
 import dev.arpg.api.InvalidRequestException;
 import dev.arpg.api.SamplingSettings;
-import dev.arpg.core.model.ArpgTransformer;
-import dev.arpg.core.testing.TinyArpg;
+import dev.arpg.core.testing.TinyModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ParallelDecoderTest {
-    private static NDManager root;
-    private static ArpgTransformer model;
-    private static ParallelDecoder decoder;
-
-    @BeforeAll
-    static void load() {
-        root = NDManager.newBaseManager();
-        model = TinyArpg.load(root);
-        decoder = new ParallelDecoder(model);
-    }
-
-    @AfterAll
-    static void close() {
-        model.close();
-        root.close();
-    }
+    @RegisterExtension
+    static final TinyModel TINY = new TinyModel();
 
     private static DecodeResult run(SamplingSettings settings, int... labels) {
-        return decoder.decode(DecodeTask.classes(settings, labels), DecodeListener.NONE, new CancellationToken());
+        return TINY.decoder().decode(DecodeTask.classes(settings, labels), DecodeListener.NONE,
+                new CancellationToken());
     }
 
     private static SamplingSettings.Builder sampling() {
@@ -106,8 +90,8 @@ class ParallelDecoderTest {
     @Test
     void rasterOrderDecodesRowByRow() {
         List<DecodeProgress> steps = new ArrayList<>();
-        decoder.decode(DecodeTask.classes(sampling().order(DecodingOrder.raster()).seed(3).build(), 0), steps::add,
-                new CancellationToken());
+        TINY.decoder().decode(DecodeTask.classes(sampling().order(DecodingOrder.raster()).seed(3).build(), 0),
+                steps::add, new CancellationToken());
         int[] positions = steps.stream().flatMapToInt(p -> Arrays.stream(p.positions())).toArray();
         int[] raster = new int[64];
         Arrays.setAll(raster, i -> i);
@@ -117,7 +101,7 @@ class ParallelDecoderTest {
     @Test
     void listenerSeesEveryStepAndTokensAppearAsDecided() {
         List<DecodeProgress> steps = new ArrayList<>();
-        DecodeResult result = decoder.decode(DecodeTask.classes(sampling().seed(5).build(), 2), steps::add,
+        DecodeResult result = TINY.decoder().decode(DecodeTask.classes(sampling().seed(5).build(), 2), steps::add,
                 new CancellationToken());
         assertThat(steps).extracting(DecodeProgress::step).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
         for (DecodeProgress p : steps) {
@@ -131,7 +115,7 @@ class ParallelDecoderTest {
     void cancellationStopsBetweenSteps() {
         CancellationToken token = new CancellationToken();
         List<Integer> seen = new ArrayList<>();
-        assertThatThrownBy(() -> decoder.decode(DecodeTask.classes(sampling().seed(1).build(), 1), p -> {
+        assertThatThrownBy(() -> TINY.decoder().decode(DecodeTask.classes(sampling().seed(1).build(), 1), p -> {
             seen.add(p.step());
             if (p.step() == 2) {
                 token.cancel();
@@ -142,10 +126,10 @@ class ParallelDecoderTest {
 
     @Test
     void nothingSurvivesARequestOnTheModelManager() {
-        int before = model.manager().getManagedArrays().size();
+        int before = TINY.model().manager().getManagedArrays().size();
         run(sampling().seed(9).build(), 1, 2, 3);
         assertThatThrownBy(() -> run(sampling().seed(9).build(), 11)).isInstanceOf(InvalidRequestException.class);
-        assertThat(model.manager().getManagedArrays()).hasSize(before);
+        assertThat(TINY.model().manager().getManagedArrays()).hasSize(before);
     }
 
     @Test

@@ -3,47 +3,31 @@ package dev.arpg.core.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.ndarray.NDManager;
 import dev.arpg.api.CancellationToken;
 import dev.arpg.api.DecodingOrder;
 import dev.arpg.api.InvalidRequestException;
 import dev.arpg.api.SamplingSettings;
 import dev.arpg.core.control.ControlQueries;
-import dev.arpg.core.model.ArpgTransformer;
-import dev.arpg.core.testing.TinyArpg;
+import dev.arpg.core.testing.TinyModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Token-level inpainting and outpainting: known cells are fed first and kept exactly. */
 class ZeroShotEditingTest {
-    private static NDManager root;
-    private static ParallelDecoder decoder;
-    private static ArpgTransformer model;
-
-    @BeforeAll
-    static void load() {
-        root = NDManager.newBaseManager();
-        model = TinyArpg.load(root);
-        decoder = new ParallelDecoder(model);
-    }
-
-    @AfterAll
-    static void close() {
-        model.close();
-        root.close();
-    }
+    @RegisterExtension
+    static final TinyModel TINY = new TinyModel();
 
     private static int[] source() {
         SamplingSettings s = SamplingSettings.builder().steps(8).seed(1).build();
-        return decoder.decode(DecodeTask.classes(s, 5), DecodeListener.NONE, new CancellationToken()).tokens()[0];
+        return TINY.decoder().decode(DecodeTask.classes(s, 5), DecodeListener.NONE, new CancellationToken())
+                .tokens()[0];
     }
 
     private static DecodeResult edit(int[] known, SamplingSettings settings, List<DecodeProgress> steps) {
-        return decoder.decode(new DecodeTask(new int[] {5, 2}, known, settings, ControlQueries.none(), 0),
+        return TINY.decoder().decode(new DecodeTask(new int[] {5, 2}, known, settings, ControlQueries.none(), 0),
                 steps::add, new CancellationToken());
     }
 
