@@ -5,35 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.arpg.core.model.ArpgTransformer;
 import dev.arpg.core.testing.Golden;
 import dev.arpg.core.testing.Tensors;
-import dev.arpg.core.testing.TinyArpg;
+import dev.arpg.core.testing.TinyModel;
 import dev.arpg.core.weights.StateDict;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code arpg-tiny/teacher_forcing.safetensors}: logits and every activation of the reference. */
 class TeacherForcingParityTest {
     private static final double TOLERANCE = 2e-3;
-    private static NDManager root;
-    private static ArpgTransformer model;
+    @RegisterExtension
+    static final TinyModel TINY = new TinyModel();
     private static StateDict golden;
 
     @BeforeAll
     static void load() {
-        root = NDManager.newBaseManager();
-        model = TinyArpg.load(root);
         golden = StateDict.read(Golden.file("arpg-tiny/teacher_forcing.safetensors"));
-    }
-
-    @AfterAll
-    static void close() {
-        model.close();
-        root.close();
     }
 
     private static int[][] ints(String name) {
@@ -49,13 +40,13 @@ class TeacherForcingParityTest {
 
     private static TeacherForcing.Batch batch(NDManager m) {
         long[] labels = golden.get("labels").toLongArray();
-        return TeacherForcing.batch(m, model.config(), ints("tokens"),
+        return TeacherForcing.batch(m, TINY.model().config(), ints("tokens"),
                 new int[] {(int) labels[0], (int) labels[1]}, new boolean[2], ints("perm"));
     }
 
     @Test
     void buildsTheReferenceInputs() {
-        try (NDManager m = root.newSubManager()) {
+        try (NDManager m = TINY.manager().newSubManager()) {
             TeacherForcing.Batch batch = batch(m);
             assertThat(batch.inputIds().toLongArray()).containsExactly(golden.get("input_ids").toLongArray());
             assertThat(batch.targets().toLongArray()).containsExactly(golden.get("shuffled_tokens").toLongArray());
@@ -64,9 +55,9 @@ class TeacherForcingParityTest {
 
     @Test
     void causalLogitsAndEveryActivationMatch() {
-        try (NDManager m = root.newSubManager()) {
+        try (NDManager m = TINY.manager().newSubManager()) {
             Map<String, float[]> acts = new HashMap<>();
-            NDArray logits = TeacherForcing.logits(model, batch(m),
+            NDArray logits = TeacherForcing.logits(TINY.model(), batch(m),
                     (name, value) -> acts.put("act." + name, value.toFloatArray()));
             Tensors.assertClose("logits_causal", logits.toFloatArray(),
                     golden.get("logits_causal").toFloatArray(), TOLERANCE);
@@ -84,14 +75,14 @@ class TeacherForcingParityTest {
 
     @Test
     void evalModeLogitsMatchWithAllAndWithTheLastSixteenQueries() {
-        try (NDManager m = root.newSubManager()) {
+        try (NDManager m = TINY.manager().newSubManager()) {
             TeacherForcing.Batch batch = batch(m);
-            NDArray all = model.forward(batch.inputIds(), batch.keyRows(), batch.queryRows(), false,
+            NDArray all = TINY.model().forward(batch.inputIds(), batch.keyRows(), batch.queryRows(), false,
                     (n, v) -> { });
             Tensors.assertClose("logits_eval", all.toFloatArray(), golden.get("logits_eval").toFloatArray(),
                     TOLERANCE);
             NDArray lastRows = batch.queryRows().get(":, 48:");
-            NDArray last16 = model.forward(batch.inputIds(), batch.keyRows(), lastRows, false, (n, v) -> { });
+            NDArray last16 = TINY.model().forward(batch.inputIds(), batch.keyRows(), lastRows, false, (n, v) -> { });
             assertThat(last16.getShape()).isEqualTo(new Shape(2, 16, 64));
             Tensors.assertClose("logits_eval_nq16", last16.toFloatArray(),
                     golden.get("logits_eval_nq16").toFloatArray(), TOLERANCE);
