@@ -36,6 +36,8 @@ public final class ArpgCli {
      */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new ArpgCli());
+        // Schedules are written in lower case in bundle.json and the docs; accept both spellings.
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             boolean verbose = parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose");
             if (verbose || !(e instanceof ArpgException)) {

@@ -58,10 +58,10 @@ abstract class GenerationCommand implements Callable<Integer> {
     @Option(names = "--guidance", description = "CFG scale (default: the model's recommendation, else 4.0).")
     Double guidance;
 
-    @Option(names = "--cfg-schedule", description = "CONSTANT or LINEAR.")
+    @Option(names = "--cfg-schedule", description = "constant or linear (default: the model's recommendation, else constant).")
     CfgSchedule cfgSchedule;
 
-    @Option(names = "--sample-schedule", description = "ARCCOS or COSINE.")
+    @Option(names = "--sample-schedule", description = "arccos or cosine (default: the model's recommendation, else arccos).")
     SampleSchedule sampleSchedule;
 
     @Option(names = "--temperature", description = "Softmax temperature.")

@@ -45,7 +45,7 @@ class ArpgCliTest {
     void generateWritesPngsAndASidecarWithTheSeed() throws Exception {
         Run r = run("generate", "--arpg-ckpt", golden("arpg-tiny/state_dict.safetensors"), "--vq-ckpt",
                 golden("vq-tiny/state_dict.safetensors"), "--class", "3,9", "--steps", "8", "--seed", "5",
-                "--out", tmp.toString());
+                "--cfg-schedule", "linear", "--sample-schedule", "Arccos", "--out", tmp.toString());
         assertThat(r.status()).as(r.err()).isZero();
         for (String png : new String[] {"arpg-5-00.png", "arpg-5-01.png"}) {
             assertThat(ImageIO.read(tmp.resolve(png).toFile()).getWidth()).isEqualTo(32);
