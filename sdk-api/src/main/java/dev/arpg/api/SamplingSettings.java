@@ -148,7 +148,9 @@ public final class SamplingSettings {
         }
 
         /**
-         * @param value number of decoding steps, from 1 to the model's token count
+         * @param value number of decoding steps, from 1 to the model's token count; an edit
+         *     (inpainting, outpainting) decides fewer tokens, and more steps than it decides mean
+         *     one token per step (the result's settings give the steps used)
          * @return this builder
          */
         public Builder steps(int value) {

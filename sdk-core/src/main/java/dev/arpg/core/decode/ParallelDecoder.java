@@ -46,7 +46,8 @@ public final class ParallelDecoder {
      * @param listener told after every step
      * @param cancellation checked before every step
      * @return the tokens, order, seed and plan
-     * @throws InvalidRequestException for an unknown class, too many steps, an order or known tokens
+     * @throws InvalidRequestException for an unknown class, more steps than a whole image has tokens
+     *     (an edit with more steps than it decides takes one token per step), an order or known tokens
      *     that do not fit the model, or nothing left to generate
      * @throws GenerationCancelledException when cancelled
      */
@@ -78,7 +79,7 @@ public final class ParallelDecoder {
             fedRows[1 + j] = kept[j] + 1L;
         }
 
-        SamplingSettings settings = task.settings();
+        SamplingSettings settings = stepsForEdit(task.settings(), free.length, n);
         DecodePlan plan = DecodePlan.of(free.length, settings);
         long seed = settings.seed().orElseGet(() -> new SecureRandom().nextLong());
         SplittableRandom random = new SplittableRandom(seed);
@@ -117,6 +118,14 @@ public final class ParallelDecoder {
             }
         }
         return new DecodeResult(tokens, order, seed, plan);
+    }
+
+    /**
+     * An edit decides fewer tokens than the image has. A step count meant for a whole image (a
+     * model's recommendation, say) that is more than it decides means one token per step.
+     */
+    private static SamplingSettings stepsForEdit(SamplingSettings settings, int free, int cells) {
+        return free < cells && settings.steps() > free ? settings.toBuilder().steps(free).build() : settings;
     }
 
     /** Runs the model for one step and draws its tokens, {@code [image][target]} flattened. */

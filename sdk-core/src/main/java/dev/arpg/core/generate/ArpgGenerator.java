@@ -157,7 +157,8 @@ public final class ArpgGenerator implements Generator {
         BufferedImage[] images = tokenizer.decode(decoded.tokens());
         timings.put("decode-images", since(t));
         timings.put("total", since(start));
-        SamplingSettings usedSampling = request.sampling().toBuilder().seed(decoded.seed()).build();
+        SamplingSettings usedSampling = request.sampling().toBuilder().seed(decoded.seed())
+                .steps(decoded.plan().steps()).build();
         return new GenerationResult(List.of(images), Arrays.asList(decoded.tokens()), labels, usedSampling,
                 List.copyOf(used), Map.copyOf(timings));
     }

@@ -113,8 +113,26 @@ class ZeroShotEditingTest {
         bad[0] = 64;
         bad[1] = -1;
         assertThatThrownBy(() -> edit(bad, s, new ArrayList<>())).hasMessageContaining("known token 64 at cell 0");
-        int[] few = full.clone();
+    }
+
+    @Test
+    void anEditWithMoreStepsThanItDecidesTakesOneTokenPerStep() {
+        int[] src = source();
+        int[] few = src.clone();
         few[0] = -1;
-        assertThatThrownBy(() -> edit(few, s, new ArrayList<>())).hasMessageContaining("steps must be between 1 and the 1 tokens");
+        few[9] = -1;
+        List<DecodeProgress> steps = new ArrayList<>();
+        DecodeResult r = edit(few, SamplingSettings.builder().steps(64).seed(3).build(), steps);
+        assertThat(r.plan().steps()).isEqualTo(2);
+        assertThat(steps).extracting(p -> p.positions().length).containsExactly(1, 1);
+        for (int[] image : r.tokens()) {
+            for (int i = 1; i < 64; i++) {
+                if (i != 9) {
+                    assertThat(image[i]).isEqualTo(src[i]);
+                }
+            }
+            assertThat(image[0]).isBetween(0, 63);
+            assertThat(image[9]).isBetween(0, 63);
+        }
     }
 }
