@@ -68,6 +68,8 @@ class EmbeddedModelCliTest {
         assertThat(run("inpaint", "--bundle", bundle, "--image", EXAMPLES.resolve("star.png").toString(), "--mask",
                 tmp.resolve("mask.png").toString(), "--class", "5", "--seed", "3", "--out", out).status()).isZero();
         assertThat(sidecar(3).getAsJsonObject("edit").get("kind").getAsString()).isEqualTo("inpaint");
+        // The bundle recommends 64 steps for a whole image; the 32 masked cells take one per step.
+        assertThat(sidecar(3).get("sampling").getAsString()).contains("steps=32,");
         ImageIO.write(ImageIO.read(EXAMPLES.resolve("circle.png").toFile()).getSubimage(8, 0, 16, 32), "png",
                 tmp.resolve("half.png").toFile());
         assertThat(run("outpaint", "--bundle", bundle, "--image", tmp.resolve("half.png").toString(), "--x", "0",
