@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -130,6 +129,7 @@ public final class EvalCommand implements Callable<Integer> {
         System.out.printf("classifier accuracy on %d real held-out images: %.3f (on their tokenizer reconstructions: "
                 + "%.3f)%n", images, (double) right / images, (double) rightReconstructed / images);
         int[] rightPerClass = new int[classes];
+        ClusteredProportion fidelity = new ClusteredProportion();
         ProgressBar classBar = new ProgressBar(System.err, "class fidelity", classes);
         for (int c = 0; c < classes; c++) {
             for (int first = 0; first < perClass; first += IMAGES_PER_REQUEST) {
@@ -137,9 +137,12 @@ public final class EvalCommand implements Callable<Integer> {
                 long requestSeed = seed * 100_000L + (long) c * perClass + first;
                 GenerationResult r = generator.generate(GenerationRequest.builder().classLabel(c).imagesPerLabel(n)
                         .sampling(sampling(generator, requestSeed)).build());
+                int rightInRequest = 0;
                 for (BufferedImage image : r.images()) {
-                    rightPerClass[c] += judge.predict(image, classes) == c ? 1 : 0;
+                    rightInRequest += judge.predict(image, classes) == c ? 1 : 0;
                 }
+                rightPerClass[c] += rightInRequest;
+                fidelity.add(rightInRequest, n);
             }
             classBar.update(c + 1, "");
         }
@@ -148,9 +151,9 @@ public final class EvalCommand implements Callable<Integer> {
             perLabel.append(String.format("%s%s %.2f", c == 0 ? "" : ", ", classNames.isEmpty() ? "class " + c
                     : classNames.get(c), (double) rightPerClass[c] / perClass));
         }
-        System.out.printf("class fidelity: %.3f of %d generated images (%d per class) classified as their class (%s)%n",
-                (double) IntStream.of(rightPerClass).sum() / (classes * perClass), classes * perClass, perClass,
-                perLabel);
+        System.out.printf("class fidelity: %.3f of %d generated images (%d per class) classified as their class (%s); "
+                + "95 %% interval +-%.3f over %d requests, each with its own decoding order%n", fidelity.proportion(),
+                classes * perClass, perClass, perLabel, fidelity.halfWidth95(), fidelity.clusters());
     }
 
     private BufferedImage generate(Generator generator, int label, String condition, BufferedImage control,

@@ -81,7 +81,7 @@ class EmbeddedModelCliTest {
         Run eval = run("eval", "--bundle", bundle, "--images", "2", "--per-class", "1");
         assertThat(eval.status()).as(eval.err()).isZero();
         assertThat(eval.out()).contains("tokenizer PSNR").contains("class fidelity").contains("canny F1")
-                .contains("depth IoU");
+                .contains("depth IoU").contains("over 6 requests, each with its own decoding order");
         Run controlOnly = run("eval", "--bundle", bundle, "--images", "2", "--per-class", "0", "--control-scale", "2",
                 "--steps", "4");
         assertThat(controlOnly.status()).as(controlOnly.err()).isZero();
