@@ -38,8 +38,9 @@ abstract class GenerationCommand implements Callable<Integer> {
     ModelOptions model;
 
     @Option(names = "--class", split = ",", paramLabel = "LABEL", defaultValue = "0",
-            description = "Class label(s), comma-separated. Default: ${DEFAULT-VALUE}.")
-    int[] classes;
+            description = "Class label(s), comma-separated: numbers, or the model's class names (`arpg info` "
+                    + "lists them). Default: ${DEFAULT-VALUE}.")
+    List<String> classes;
 
     @Option(names = "--n", defaultValue = "1", description = "Images per label. Default: ${DEFAULT-VALUE}.")
     int perLabel;
@@ -109,8 +110,10 @@ abstract class GenerationCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        try (Generator generator = Arpg.load(model.bundle(), model.device, new LoadingProgress())) {
-            GenerationRequest.Builder builder = GenerationRequest.builder().classLabels(classes)
+        ModelBundle bundle = model.bundle();
+        int[] labels = ClassLabels.resolve(classes, bundle.classNames());
+        try (Generator generator = Arpg.load(bundle, model.device, new LoadingProgress())) {
+            GenerationRequest.Builder builder = GenerationRequest.builder().classLabels(labels)
                     .imagesPerLabel(perLabel).sampling(settings(generator.recommendedSampling()))
                     .controlGuidance(controlGuidance);
             conditions.forEach(spec -> builder.condition(ConditionOption.parse(spec)));

@@ -133,6 +133,9 @@ class ArpgCliTest {
         Run halfModel = run("generate", "--arpg-ckpt", golden("arpg-tiny/state_dict.safetensors"));
         assertThat(halfModel.status()).isEqualTo(1);
         assertThat(halfModel.err()).contains("name a model: --bundle DIR, or --arpg-ckpt FILE with --vq-ckpt FILE");
+        Run unnamed = run(tiny("generate", "--class", "cat"));
+        assertThat(unnamed.status()).isEqualTo(1);
+        assertThat(unnamed.err()).contains("unknown class 'cat': this model has no class names, give a number");
         Run badCondition = run("generate", "--arpg-ckpt", golden("arpg-tiny/state_dict.safetensors"), "--vq-ckpt",
                 golden("vq-tiny/state_dict.safetensors"), "--condition", "canny");
         assertThat(badCondition.status()).isEqualTo(1);

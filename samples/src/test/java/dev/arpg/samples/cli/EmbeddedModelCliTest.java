@@ -47,9 +47,14 @@ class EmbeddedModelCliTest {
     void everySubcommandRunsOnTheEmbeddedModel() throws Exception {
         String bundle = BUNDLE.toString();
         String out = tmp.toString();
-        Run generate = run("generate", "--bundle", bundle, "--class", "0,5", "--seed", "1", "--out", out);
+        Run generate = run("generate", "--bundle", bundle, "--class", "circle,STAR,1", "--seed", "1", "--out", out);
         assertThat(generate.status()).as(generate.err()).isZero();
         assertThat(ImageIO.read(tmp.resolve("arpg-1-01.png").toFile()).getWidth()).isEqualTo(32);
+        assertThat(sidecar(1).getAsJsonArray("classes").toString()).isEqualTo("[0,5,1]");
+        Run unknown = run("generate", "--bundle", bundle, "--class", "squircle", "--out", out);
+        assertThat(unknown.status()).isEqualTo(1);
+        assertThat(unknown.err()).contains("unknown class 'squircle'")
+                .contains("circle, square, triangle, ring, cross, star");
 
         Run control = run("control", "--bundle", bundle, "--class", "5", "--seed", "2", "--out", out, "--condition",
                 "canny=" + EXAMPLES.resolve("star.png") + ",scale=1.0,low=90", "--condition",
