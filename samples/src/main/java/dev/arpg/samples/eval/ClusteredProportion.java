@@ -13,9 +13,10 @@ import java.util.List;
 public final class ClusteredProportion {
     private static final double Z95 = 1.959963984540054;
 
-    private final List<int[]> clusters = new ArrayList<>();
-    private long successes;
-    private long trials;
+    private final List<Cluster> clusters = new ArrayList<>();
+
+    private record Cluster(int successes, int trials) {
+    }
 
     /**
      * Adds one cluster.
@@ -29,9 +30,7 @@ public final class ClusteredProportion {
             throw new IllegalArgumentException("a cluster needs 0 <= successes <= trials and trials >= 1, got "
                     + clusterSuccesses + " of " + clusterTrials);
         }
-        clusters.add(new int[] {clusterSuccesses, clusterTrials});
-        successes += clusterSuccesses;
-        trials += clusterTrials;
+        clusters.add(new Cluster(clusterSuccesses, clusterTrials));
     }
 
     /**
@@ -39,10 +38,10 @@ public final class ClusteredProportion {
      * @throws IllegalStateException if nothing was added
      */
     public double proportion() {
-        if (trials == 0) {
+        if (clusters.isEmpty()) {
             throw new IllegalStateException("no trials added");
         }
-        return (double) successes / trials;
+        return (double) successes() / trials();
     }
 
     /**
@@ -55,12 +54,21 @@ public final class ClusteredProportion {
         if (c < 2) {
             return 0;
         }
-        double sum = 0;
-        for (int[] cluster : clusters) {
-            double residual = cluster[0] - cluster[1] * p;
-            sum += residual * residual;
+        double squares = 0;
+        for (Cluster cluster : clusters) {
+            double residual = cluster.successes() - cluster.trials() * p;
+            squares += residual * residual;
         }
-        return Z95 * Math.sqrt((double) c / (c - 1) * sum / ((double) trials * trials));
+        double trials = trials();
+        return Z95 * Math.sqrt((double) c / (c - 1) * squares / (trials * trials));
+    }
+
+    private long successes() {
+        return clusters.stream().mapToLong(Cluster::successes).sum();
+    }
+
+    private long trials() {
+        return clusters.stream().mapToLong(Cluster::trials).sum();
     }
 
     /** @return the number of clusters added */
