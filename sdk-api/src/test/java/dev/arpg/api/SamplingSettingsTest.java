@@ -51,6 +51,20 @@ class SamplingSettingsTest {
     }
 
     @Test
+    void namedOrdersReadWhatToStringWrites() {
+        for (DecodingOrder order : new DecodingOrder[] {DecodingOrder.random(), DecodingOrder.outsideIn(),
+                DecodingOrder.raster()}) {
+            assertThat(DecodingOrder.named(order.toString())).isSameAs(order);
+        }
+        assertThat(DecodingOrder.outsideIn()).hasToString("outside-in");
+        assertThat(DecodingOrder.named("OUTSIDE_IN").kind()).isEqualTo(DecodingOrder.Kind.OUTSIDE_IN);
+        assertThat(DecodingOrder.outsideIn().permutation()).isEmpty();
+        assertThatThrownBy(() -> DecodingOrder.named("spiral")).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("unknown name 'spiral'").hasMessageContaining("outside-in");
+        assertThatThrownBy(() -> DecodingOrder.named(null)).isInstanceOf(InvalidRequestException.class);
+    }
+
+    @Test
     void schedulesFollowTheReferenceFormulas() {
         assertThat(SampleSchedule.ARCCOS.maskRatio(0, 1)).isEqualTo(0.0);
         assertThat(SampleSchedule.COSINE.maskRatio(3, 8)).isEqualTo(Math.cos(Math.PI / 2 * 0.5));

@@ -74,6 +74,10 @@ abstract class GenerationCommand implements Callable<Integer> {
     @Option(names = "--top-p", description = "Nucleus threshold; 1 disables.")
     Double topP;
 
+    @Option(names = "--order", paramLabel = "ORDER",
+            description = "Decoding order: random, outside-in or raster (default: the model's recommendation, else random).")
+    String order;
+
     @Option(names = "--greedy", description = "Take the most likely token instead of drawing.")
     boolean greedy;
 
@@ -177,7 +181,7 @@ abstract class GenerationCommand implements Callable<Integer> {
     private SamplingSettings settings(SamplingSettings recommended) {
         SamplingSettings.Builder b = new ModelBundle.Sampling(steps, guidance,
                 cfgSchedule == null ? null : cfgSchedule.name(), sampleSchedule == null ? null : sampleSchedule.name(),
-                temperature, topK, topP).applyTo(recommended.toBuilder()).greedy(greedy);
+                temperature, topK, topP, order).applyTo(recommended.toBuilder()).greedy(greedy);
         if (seed != null) {
             b.seed(seed);
         }

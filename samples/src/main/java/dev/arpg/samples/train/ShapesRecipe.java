@@ -33,7 +33,7 @@ public final class ShapesRecipe {
      * on seed 6; see the model card).
      */
     public static final ModelBundle.Sampling SAMPLING = new ModelBundle.Sampling(64, 2.0, "constant", "arccos", 1.0, 0,
-            0.8);
+            0.8, null);
 
     private ShapesRecipe() {
     }

@@ -77,7 +77,7 @@ final class PluginBundle {
                         "arpg.safetensors"),
                 new ModelBundle.Part<>(VqConfig.fromReferenceJson(vq.metadata().get("config"), 32), "vq.safetensors"),
                 controls, List.of("c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9"),
-                new ModelBundle.Sampling(8, 3.0, "linear", null, null, null, null));
+                new ModelBundle.Sampling(8, 3.0, "linear", null, null, null, null, null));
         bundle.writeDescriptor();
         return ModelBundle.read(dir);
     }

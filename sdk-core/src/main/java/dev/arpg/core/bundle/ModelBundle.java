@@ -7,6 +7,8 @@ import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonWriter;
 import dev.arpg.api.CfgSchedule;
+import dev.arpg.api.DecodingOrder;
+import dev.arpg.api.InvalidRequestException;
 import dev.arpg.api.ModelLoadException;
 import dev.arpg.api.SampleSchedule;
 import dev.arpg.api.SamplingSettings;
@@ -83,9 +85,11 @@ public record ModelBundle(String name, Path directory, Part<ArpgConfig> arpg, Pa
      * @param temperature temperature
      * @param topK top-k
      * @param topP top-p
+     * @param order decoding order: {@code random}, {@code outside-in} or {@code raster}
+     *     ({@link DecodingOrder#named(String)})
      */
     public record Sampling(Integer steps, Double guidance, String cfgSchedule, String sampleSchedule,
-            Double temperature, Integer topK, Double topP) {
+            Double temperature, Integer topK, Double topP, String order) {
 
         /** @return the recommended settings on top of the SDK defaults */
         public SamplingSettings toSettings() {
@@ -120,6 +124,9 @@ public record ModelBundle(String name, Path directory, Part<ArpgConfig> arpg, Pa
             if (topP != null) {
                 b.topP(topP);
             }
+            if (order != null) {
+                b.order(DecodingOrder.named(order));
+            }
             return b;
         }
     }
@@ -129,7 +136,8 @@ public record ModelBundle(String name, Path directory, Part<ArpgConfig> arpg, Pa
      *
      * @param directory the bundle directory
      * @return the bundle
-     * @throws ModelLoadException if the descriptor is missing or malformed, or a file is missing
+     * @throws ModelLoadException if the descriptor is missing or malformed (its recommended sampling
+     *     included), or a file is missing
      */
     public static ModelBundle read(Path directory) {
         Path descriptor = directory.resolve(DESCRIPTOR);
@@ -150,6 +158,7 @@ public record ModelBundle(String name, Path directory, Part<ArpgConfig> arpg, Pa
                 parsed.controls() == null ? Map.of() : Map.copyOf(parsed.controls()),
                 parsed.classNames() == null ? List.of() : List.copyOf(parsed.classNames()), parsed.sampling());
         bundle.checkFiles();
+        bundle.checkSampling(descriptor);
         return bundle;
     }
 
@@ -202,6 +211,14 @@ public record ModelBundle(String name, Path directory, Part<ArpgConfig> arpg, Pa
     /** @return the recommended sampling settings, or the SDK defaults */
     public SamplingSettings recommendedSampling() {
         return sampling == null ? SamplingSettings.defaults() : sampling.toSettings();
+    }
+
+    private void checkSampling(Path descriptor) {
+        try {
+            recommendedSampling();
+        } catch (IllegalArgumentException | InvalidRequestException e) {
+            throw new ModelLoadException(descriptor + ": invalid 'sampling': " + e.getMessage(), e);
+        }
     }
 
     private void checkFiles() {

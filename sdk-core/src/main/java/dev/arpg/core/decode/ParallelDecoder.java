@@ -83,7 +83,7 @@ public final class ParallelDecoder {
         DecodePlan plan = DecodePlan.of(free.length, settings);
         long seed = settings.seed().orElseGet(() -> new SecureRandom().nextLong());
         SplittableRandom random = new SplittableRandom(seed);
-        int[] order = order(settings, free, n, random);
+        int[] order = order(settings, free, random);
         TokenSampler sampler = new TokenSampler(settings, random);
 
         int[][] tokens = new int[images][];
@@ -176,9 +176,11 @@ public final class ParallelDecoder {
     }
 
     /** The order in which the free cells are decoded. */
-    private static int[] order(SamplingSettings settings, int[] free, int n, SplittableRandom random) {
+    private int[] order(SamplingSettings settings, int[] free, SplittableRandom random) {
+        int n = config.blockSize();
         return switch (settings.order().kind()) {
             case RANDOM -> Shuffle.of(free, random);
+            case OUTSIDE_IN -> OutsideIn.sort(Shuffle.of(free, random), config.gridSize());
             case RASTER -> free.clone();
             case GIVEN -> {
                 int[] p = settings.order().permutation().orElseThrow();

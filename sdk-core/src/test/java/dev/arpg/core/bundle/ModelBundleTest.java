@@ -3,6 +3,7 @@ package dev.arpg.core.bundle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.arpg.api.DecodingOrder;
 import dev.arpg.api.ModelLoadException;
 import dev.arpg.core.testing.TinyBundle;
 import java.nio.file.Files;
@@ -45,5 +46,24 @@ class ModelBundleTest {
         Files.writeString(tmp.resolve("c").resolve(ModelBundle.DESCRIPTOR), mismatched);
         assertThatThrownBy(() -> ModelBundle.read(tmp.resolve("c"))).isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("differs from the tokenizer's codebook (128)");
+    }
+
+    @Test
+    void theRecommendedOrderIsReadAndABadSamplingIsRefusedAtRead() throws Exception {
+        Path dir = TinyBundle.create(tmp.resolve("b")).directory();
+        Path descriptor = dir.resolve(ModelBundle.DESCRIPTOR);
+        String json = Files.readString(descriptor);
+        assertThat(ModelBundle.read(dir).recommendedSampling().order()).isEqualTo(DecodingOrder.random());
+        Files.writeString(descriptor, json.replace("\"steps\": 8", "\"steps\": 8, \"order\": \"outside-in\""));
+        assertThat(ModelBundle.read(dir).recommendedSampling().order()).isEqualTo(DecodingOrder.outsideIn());
+        Files.writeString(descriptor, json.replace("\"steps\": 8", "\"steps\": 8, \"order\": \"spiral\""));
+        assertThatThrownBy(() -> ModelBundle.read(dir)).isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("invalid 'sampling'").hasMessageContaining("unknown name 'spiral'");
+        Files.writeString(descriptor, json.replace("\"steps\": 8", "\"steps\": 0"));
+        assertThatThrownBy(() -> ModelBundle.read(dir)).isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("invalid 'sampling'").hasMessageContaining("steps must be >= 1");
+        Files.writeString(descriptor, json.replace("\"linear\"", "\"sideways\""));
+        assertThatThrownBy(() -> ModelBundle.read(dir)).isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("invalid 'sampling'").hasMessageContaining("SIDEWAYS");
     }
 }

@@ -99,6 +99,27 @@ class ParallelDecoderTest {
     }
 
     @Test
+    void outsideInOrderGoesFromTheBorderToTheCentreWithSeededTies() {
+        DecodeResult a = run(sampling().order(DecodingOrder.outsideIn()).seed(3).build(), 0);
+        DecodeResult b = run(sampling().order(DecodingOrder.outsideIn()).seed(4).build(), 0);
+        int[] order = a.order();
+        assertThat(order).hasSize(64).doesNotHaveDuplicates();
+        assertThat(Arrays.copyOfRange(order, 0, 4)).containsExactlyInAnyOrder(0, 7, 56, 63);
+        assertThat(Arrays.copyOfRange(order, 60, 64)).containsExactlyInAnyOrder(27, 28, 35, 36);
+        for (int j = 1; j < 64; j++) {
+            assertThat(centreDistance(order[j])).as("position " + j).isLessThanOrEqualTo(centreDistance(order[j - 1]));
+        }
+        assertThat(run(sampling().order(DecodingOrder.outsideIn()).seed(3).build(), 0).order()).containsExactly(order);
+        assertThat(b.order()).isNotEqualTo(order);
+    }
+
+    private static int centreDistance(int cell) {
+        int dx = 2 * (cell % 8) - 7;
+        int dy = 2 * (cell / 8) - 7;
+        return dx * dx + dy * dy;
+    }
+
+    @Test
     void listenerSeesEveryStepAndTokensAppearAsDecided() {
         List<DecodeProgress> steps = new ArrayList<>();
         DecodeResult result = TINY.decoder().decode(DecodeTask.classes(sampling().seed(5).build(), 2), steps::add,

@@ -60,6 +60,24 @@ class ZeroShotEditingTest {
     }
 
     @Test
+    void anOutsideInEditDecodesOnlyItsFreeCellsFromTheOutsideIn() {
+        int[] known = source();
+        for (int y = 1; y < 7; y++) {
+            known[y * 8] = -1;
+            known[y * 8 + 3] = -1;
+        }
+        List<DecodeProgress> steps = new ArrayList<>();
+        DecodeResult r = edit(known, SamplingSettings.builder().steps(12).order(DecodingOrder.outsideIn()).seed(2)
+                .build(), steps);
+        int[] positions = steps.stream().flatMapToInt(p -> Arrays.stream(p.positions())).toArray();
+        assertThat(positions).containsExactly(r.order());
+        assertThat(positions).containsExactly(OutsideIn.sort(positions, 8));
+        assertThat(Arrays.copyOfRange(positions, 0, 2)).containsExactlyInAnyOrder(8, 48);
+        assertThat(Arrays.stream(positions).sorted().toArray()).containsExactly(8, 11, 16, 19, 24, 27, 32, 35, 40,
+                43, 48, 51);
+    }
+
+    @Test
     void knownTokensSteerTheGeneratedOnes() {
         int[] src = source();
         int[] left = src.clone();

@@ -74,7 +74,7 @@ public final class TinyBundle {
                 new ModelBundle.Part<>(VqConfig.fromReferenceJson(vq.metadata().get("config"), 32), "vq.safetensors"),
                 Map.of("luma", new ModelBundle.Control(LUMA, "control-luma.safetensors", Map.of("invert", "false"))),
                 List.of("c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9"),
-                new ModelBundle.Sampling(8, 3.0, "linear", null, null, null, null));
+                new ModelBundle.Sampling(8, 3.0, "linear", null, null, null, null, null));
         bundle.writeDescriptor();
         return ModelBundle.read(dir);
     }
