@@ -113,7 +113,8 @@ public final class EvalCommand implements Callable<Integer> {
 
     /**
      * Class fidelity of generated images, and the judge's accuracy on real held-out images and on
-     * their tokenizer reconstructions (the most a perfect transformer could score with this tokenizer).
+     * their tokenizer reconstructions (the most a perfect transformer could score with this
+     * tokenizer); then the foreground layout of the generated images beside that of as many real ones.
      */
     private void classFidelity(Generator generator, ShapesDataset data, BufferedImage[] reconstructions,
             List<String> classNames) {
@@ -130,6 +131,7 @@ public final class EvalCommand implements Callable<Integer> {
                 + "%.3f)%n", images, (double) right / images, (double) rightReconstructed / images);
         int[] rightPerClass = new int[classes];
         ClusteredProportion fidelity = new ClusteredProportion();
+        ForegroundLayout generatedLayout = new ForegroundLayout();
         ProgressBar classBar = new ProgressBar(System.err, "class fidelity", classes);
         for (int c = 0; c < classes; c++) {
             for (int first = 0; first < perClass; first += IMAGES_PER_REQUEST) {
@@ -140,6 +142,7 @@ public final class EvalCommand implements Callable<Integer> {
                 int rightInRequest = 0;
                 for (BufferedImage image : r.images()) {
                     rightInRequest += judge.predict(image, classes) == c ? 1 : 0;
+                    generatedLayout.add(image);
                 }
                 rightPerClass[c] += rightInRequest;
                 fidelity.add(rightInRequest, n);
@@ -154,6 +157,11 @@ public final class EvalCommand implements Callable<Integer> {
         System.out.printf("class fidelity: %.3f of %d generated images (%d per class) classified as their class (%s); "
                 + "95 %% interval +-%.3f over %d requests, each with its own decoding order%n", fidelity.proportion(),
                 classes * perClass, perClass, perLabel, fidelity.halfWidth95(), fidelity.clusters());
+        ForegroundLayout realLayout = new ForegroundLayout();
+        for (int i = 0; i < classes * perClass; i++) {
+            realLayout.add(data.sample(i).image());
+        }
+        System.out.printf("foreground layout: generated %s; real held-out %s%n", generatedLayout, realLayout);
     }
 
     private BufferedImage generate(Generator generator, int label, String condition, BufferedImage control,
