@@ -51,6 +51,13 @@ class EmbeddedModelCliTest {
         assertThat(generate.status()).as(generate.err()).isZero();
         assertThat(ImageIO.read(tmp.resolve("arpg-1-01.png").toFile()).getWidth()).isEqualTo(32);
         assertThat(sidecar(1).getAsJsonArray("classes").toString()).isEqualTo("[0,5,1]");
+        assertThat(sidecar(1).get("sampling").getAsString()).contains("order=outside-in");
+        Run random = run("generate", "--bundle", bundle, "--order", "random", "--steps", "8", "--seed", "5", "--out", out);
+        assertThat(random.status()).as(random.err()).isZero();
+        assertThat(sidecar(5).get("sampling").getAsString()).contains("order=random");
+        Run spiral = run("generate", "--bundle", bundle, "--order", "spiral", "--out", out);
+        assertThat(spiral.status()).isEqualTo(1);
+        assertThat(spiral.err()).contains("unknown name 'spiral'");
         Run unknown = run("generate", "--bundle", bundle, "--class", "squircle", "--out", out);
         assertThat(unknown.status()).isEqualTo(1);
         assertThat(unknown.err()).contains("unknown class 'squircle'")
@@ -86,7 +93,8 @@ class EmbeddedModelCliTest {
         Run eval = run("eval", "--bundle", bundle, "--images", "2", "--per-class", "1");
         assertThat(eval.status()).as(eval.err()).isZero();
         assertThat(eval.out()).contains("tokenizer PSNR").contains("class fidelity").contains("canny F1")
-                .contains("depth IoU").contains("over 6 requests, each with its own decoding order");
+                .contains("depth IoU").contains("over 6 requests, each with its own decoding order")
+                .containsPattern("foreground layout: generated area .* of 6 empty; real held-out area .* 0 of 6 empty");
         Run controlOnly = run("eval", "--bundle", bundle, "--images", "2", "--per-class", "0", "--control-scale", "2",
                 "--steps", "4");
         assertThat(controlOnly.status()).as(controlOnly.err()).isZero();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.arpg.api.ModelLoadException;
 import dev.arpg.core.bundle.ModelBundle;
+import dev.arpg.samples.train.ShapesRecipe;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URL;
@@ -33,6 +34,12 @@ class EmbeddedModelTest {
         ModelBundle bundle = EmbeddedModel.bundle();
         assertThat(bundle.name()).isEqualTo("shapes");
         assertThat(bundle.directory()).endsWith(Path.of("target", "classes", "models", "shapes"));
+    }
+
+    @Test
+    void recommendsTheRecipesSampling() {
+        assertThat(EmbeddedModel.bundle().recommendedSampling()).hasToString(ShapesRecipe.SAMPLING.toSettings().toString());
+        assertThat(ShapesRecipe.SAMPLING.order()).isEqualTo("outside-in");
     }
 
     @Test
