@@ -48,8 +48,10 @@ public final class DecodingOrder {
     /**
      * Outside-in order: the border and corners first, the centre last, ties broken by the seed. A
      * model trained on random orders (as ARPG is) can decode in any order; on object-centred images
-     * this one lets the background settle before the object is drawn inside it. The embedded
-     * {@code shapes} model recommends it; its model card has the measurements.
+     * this one lets the background settle before the object is drawn inside it. It is meant
+     * for one token per step: with many tokens per step the centre is decided in one or two steps,
+     * all at once. The embedded {@code shapes} model recommends it with 64 steps; its model card has
+     * the measurements.
      *
      * @return the outside-in order
      */

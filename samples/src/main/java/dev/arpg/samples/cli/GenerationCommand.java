@@ -75,7 +75,8 @@ abstract class GenerationCommand implements Callable<Integer> {
     Double topP;
 
     @Option(names = "--order", paramLabel = "ORDER",
-            description = "Decoding order: random, outside-in or raster (default: the model's recommendation, else random).")
+            description = "Decoding order: random, outside-in (meant for one token per step) or raster (default: the "
+                    + "model's recommendation, else random).")
     String order;
 
     @Option(names = "--greedy", description = "Take the most likely token instead of drawing.")
