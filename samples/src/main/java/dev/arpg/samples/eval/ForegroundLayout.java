@@ -12,14 +12,33 @@ import java.awt.image.BufferedImage;
 public final class ForegroundLayout {
     private static final double THRESHOLD = 60;
 
+    private final Moments area = new Moments();
+    private final Moments x = new Moments();
+    private final Moments y = new Moments();
     private int images;
     private int empty;
-    private double area;
-    private double areaSquares;
-    private double x;
-    private double xSquares;
-    private double y;
-    private double ySquares;
+
+    /** Running count, sum and sum of squares of one figure over the non-empty images. */
+    private static final class Moments {
+        private int count;
+        private double sum;
+        private double squares;
+
+        void add(double value) {
+            count++;
+            sum += value;
+            squares += value * value;
+        }
+
+        double mean() {
+            return count == 0 ? 0 : sum / count;
+        }
+
+        double spread() {
+            double m = mean();
+            return count == 0 ? 0 : Math.sqrt(Math.max(0, squares / count - m * m));
+        }
+    }
 
     /**
      * Adds one image. An image with no foreground counts as empty and adds nothing else.
@@ -45,13 +64,9 @@ public final class ForegroundLayout {
             empty++;
             return;
         }
-        double a = pixels / mask.length;
-        area += a;
-        areaSquares += a * a;
-        x += sumX / pixels;
-        xSquares += (sumX / pixels) * (sumX / pixels);
-        y += sumY / pixels;
-        ySquares += (sumY / pixels) * (sumY / pixels);
+        area.add(pixels / mask.length);
+        x.add(sumX / pixels);
+        y.add(sumY / pixels);
     }
 
     /** @return images added */
@@ -66,22 +81,22 @@ public final class ForegroundLayout {
 
     /** @return mean foreground area of the non-empty images, a fraction of the image */
     public double meanArea() {
-        return mean(area);
+        return area.mean();
     }
 
     /** @return standard deviation of the foreground area of the non-empty images */
     public double areaSpread() {
-        return spread(area, areaSquares);
+        return area.spread();
     }
 
     /** @return standard deviation of the foreground centre's x, a fraction of the width */
     public double centreSpreadX() {
-        return spread(x, xSquares);
+        return x.spread();
     }
 
     /** @return standard deviation of the foreground centre's y, a fraction of the height */
     public double centreSpreadY() {
-        return spread(y, ySquares);
+        return y.spread();
     }
 
     /** @return the four figures and the empty count in one line */
@@ -89,15 +104,5 @@ public final class ForegroundLayout {
     public String toString() {
         return String.format("area %.3f +- %.3f, centre spread x %.3f y %.3f, %d of %d empty", meanArea(), areaSpread(),
                 centreSpreadX(), centreSpreadY(), empty, images);
-    }
-
-    private double mean(double sum) {
-        int n = images - empty;
-        return n == 0 ? 0 : sum / n;
-    }
-
-    private double spread(double sum, double squares) {
-        double m = mean(sum);
-        return Math.sqrt(Math.max(0, mean(squares) - m * m));
     }
 }
