@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.arpg.api.CancellationToken;
+import dev.arpg.api.DecodingOrder;
 import dev.arpg.api.GenerationCancelledException;
 import dev.arpg.api.InvalidRequestException;
 import dev.arpg.api.SamplingSettings;
@@ -13,6 +14,7 @@ import dev.arpg.core.model.KvCache;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 
 /**
@@ -26,8 +28,11 @@ import java.util.stream.IntStream;
  * requests give equal tokens whatever else runs in the JVM.
  */
 public final class ParallelDecoder {
+    private static final System.Logger LOG = System.getLogger(ParallelDecoder.class.getName());
+
     private final ArpgTransformer model;
     private final ArpgConfig config;
+    private final AtomicBoolean warnedOutsideInInParallel = new AtomicBoolean();
 
     /**
      * Creates a decoder over a loaded model.
@@ -81,6 +86,7 @@ public final class ParallelDecoder {
 
         SamplingSettings settings = stepsForEdit(task.settings(), free.length, n);
         DecodePlan plan = DecodePlan.of(free.length, settings);
+        warnIfOutsideInInParallel(settings, plan);
         long seed = settings.seed().orElseGet(() -> new SecureRandom().nextLong());
         SplittableRandom random = new SplittableRandom(seed);
         int[] order = order(settings, free, random);
@@ -126,6 +132,19 @@ public final class ParallelDecoder {
      */
     private static SamplingSettings stepsForEdit(SamplingSettings settings, int free, int cells) {
         return free < cells && settings.steps() > free ? settings.toBuilder().steps(free).build() : settings;
+    }
+
+    /**
+     * Outside-in with several tokens per step decides the centre, where the object is, in one or two
+     * steps: a valid request, but rarely what was meant. Said once per decoder, as a warning.
+     */
+    private void warnIfOutsideInInParallel(SamplingSettings settings, DecodePlan plan) {
+        if (settings.order().kind() == DecodingOrder.Kind.OUTSIDE_IN && plan.steps() < plan.tokens()
+                && warnedOutsideInInParallel.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.WARNING, "outside-in order with {0} steps for {1} tokens decides several "
+                    + "tokens per step; it is meant for one token per step ({1} steps); a random order suits parallel "
+                    + "decoding (this warning is given once).", plan.steps(), plan.tokens());
+        }
     }
 
     /** Runs the model for one step and draws its tokens, {@code [image][target]} flattened. */

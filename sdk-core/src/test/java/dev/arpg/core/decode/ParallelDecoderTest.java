@@ -15,6 +15,11 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -111,6 +116,43 @@ class ParallelDecoderTest {
         }
         assertThat(run(sampling().order(DecodingOrder.outsideIn()).seed(3).build(), 0).order()).containsExactly(order);
         assertThat(b.order()).isNotEqualTo(order);
+    }
+
+    @Test
+    void outsideInWithSeveralTokensPerStepIsWarnedAboutOncePerDecoder() {
+        Logger log = Logger.getLogger(ParallelDecoder.class.getName());
+        List<LogRecord> records = new ArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(handler);
+        try {
+            ParallelDecoder decoder = new ParallelDecoder(TINY.model());
+            SamplingSettings.Builder outsideIn = SamplingSettings.builder().order(DecodingOrder.outsideIn()).seed(1);
+            decoder.decode(DecodeTask.classes(outsideIn.steps(64).build(), 0), DecodeListener.NONE, new CancellationToken());
+            decoder.decode(DecodeTask.classes(sampling().seed(1).build(), 0), DecodeListener.NONE, new CancellationToken());
+            assertThat(records).isEmpty();
+            decoder.decode(DecodeTask.classes(outsideIn.steps(8).build(), 0), DecodeListener.NONE, new CancellationToken());
+            decoder.decode(DecodeTask.classes(outsideIn.steps(16).build(), 0), DecodeListener.NONE, new CancellationToken());
+            assertThat(records).singleElement().satisfies(r -> {
+                assertThat(r.getLevel()).isEqualTo(Level.WARNING);
+                assertThat(new SimpleFormatter().formatMessage(r)).contains("outside-in order with 8 steps for 64 tokens")
+                        .contains("one token per step");
+            });
+        } finally {
+            log.removeHandler(handler);
+        }
     }
 
     private static int centreDistance(int cell) {
