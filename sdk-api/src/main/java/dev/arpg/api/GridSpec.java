@@ -10,7 +10,13 @@ package dev.arpg.api;
  * @param downsampling pixels per cell side
  */
 public record GridSpec(int rows, int columns, int downsampling) {
-    /** Checks that every size is positive. */
+    /**
+     * Checks that every size is positive.
+     *
+     * @param rows cells per column of the grid
+     * @param columns cells per row of the grid
+     * @param downsampling pixels per cell side
+     */
     public GridSpec {
         if (rows <= 0 || columns <= 0 || downsampling <= 0) {
             throw new InvalidRequestException("grid sizes must be positive, got " + rows + "x" + columns

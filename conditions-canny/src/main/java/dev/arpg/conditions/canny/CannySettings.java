@@ -36,7 +36,18 @@ public record CannySettings(double low, double high, int aperture, boolean l2Gra
     /** The defaults. */
     public static final CannySettings DEFAULTS = new CannySettings(100, 200, 3, false, 0, "grid");
 
-    /** Checks every value. */
+    /**
+     * Checks every value.
+     *
+     * @param low lower hysteresis threshold (default 100), {@code 0 <= low <= high}
+     * @param high upper hysteresis threshold (default 200)
+     * @param aperture Sobel aperture: 3 (default), 5 or 7
+     * @param l2Gradient whether the gradient magnitude is the L2 norm instead of L1 (default false)
+     * @param blur Gaussian pre-blur kernel size: 0 for none (default), else an odd size of at least 3
+     * @param resolution where edges are found: {@code grid} (default; the image is resized to the grid's
+     *     pixel size first, as ControlNet does) or {@code input} (at the image's own size; the binary
+     *     edge map is then resized to the grid with nearest neighbour)
+     */
     public CannySettings {
         if (low < 0 || high < 0) {
             throw new InvalidRequestException("canny: thresholds must not be negative, got low " + low + ", high "

@@ -30,7 +30,16 @@ public record DepthSettings(boolean invert, double clipLow, double clipHigh, Non
     /** The defaults. */
     public static final DepthSettings DEFAULTS = new DepthSettings(false, 0, 100, NonFinite.REJECT);
 
-    /** Checks the values. */
+    /**
+     * Checks the values.
+     *
+     * @param invert false (default): the input is relative inverse depth, near = large (MiDaS, DPT, ControlNet
+     *     depth PNGs); true: the input is depth, far = large (metric depth, Z buffers), and the normalised
+     *     map is flipped ({@code 1 - v}) so that near is bright either way
+     * @param clipLow lower percentile clipped before normalising, in [0, 100) (default 0: none)
+     * @param clipHigh upper percentile, in (clipLow, 100] (default 100: none)
+     * @param nonFinite what to do with NaN and infinite values (default {@link NonFinite#REJECT})
+     */
     public DepthSettings {
         if (!(clipLow >= 0 && clipLow < clipHigh && clipHigh <= 100)) {
             throw new InvalidRequestException("depth: need 0 <= clipLow < clipHigh <= 100 (percentiles), got clipLow "

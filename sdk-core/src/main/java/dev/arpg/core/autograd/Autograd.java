@@ -24,17 +24,31 @@ public final class Autograd {
      * Whether autograd records ops now (inside a {@code GradientCollector}); then an op's inputs may
      * be kept for the backward pass and no intermediate may be overwritten in place. Asked of the
      * engine's grad mode, because DJL's {@code hasGradient()} is false for recorded intermediates.
+     *
+     * @return true while autograd records
      */
     public static boolean isRecording() {
         return JniUtils.isGradMode();
     }
 
-    /** {@code x * factor}; the result belongs to {@code x}'s manager. */
+    /**
+     * {@code x * factor}; the result belongs to {@code x}'s manager.
+     *
+     * @param x the array
+     * @param factor the factor
+     * @return the product
+     */
     public static NDArray scale(NDArray x, float factor) {
         return isRecording() ? x.mul(constant(x, factor)) : x.mul(factor);
     }
 
-    /** {@code max(x, floor)} element-wise; the result belongs to {@code x}'s manager. */
+    /**
+     * {@code max(x, floor)} element-wise; the result belongs to {@code x}'s manager.
+     *
+     * @param x the array
+     * @param floor the smallest value kept
+     * @return the clamped array
+     */
     public static NDArray atLeast(NDArray x, float floor) {
         return isRecording() ? x.maximum(constant(x, floor)) : x.maximum(floor);
     }

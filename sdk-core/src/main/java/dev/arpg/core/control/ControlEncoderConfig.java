@@ -14,7 +14,15 @@ import java.util.Map;
  * @param dim the transformer width (size of each query offset)
  */
 public record ControlEncoderConfig(int inChannels, int hidden, int blocks, int downsampling, int dim) {
-    /** Checks the sizes. */
+    /**
+     * Checks the sizes.
+     *
+     * @param inChannels channels of the condition's control map
+     * @param hidden channels inside the encoder
+     * @param blocks residual blocks
+     * @param downsampling pixels per token-grid cell (the tokenizer's downsampling; the stem's kernel and stride)
+     * @param dim the transformer width (size of each query offset)
+     */
     public ControlEncoderConfig {
         if (inChannels <= 0 || hidden <= 0 || blocks < 0 || downsampling <= 0 || dim <= 0) {
             throw new InvalidRequestException("ControlEncoderConfig: sizes must be positive (blocks >= 0), got "

@@ -22,7 +22,16 @@ public record DecodeTask(int[] classLabels, int[] knownTokens, SamplingSettings 
     /** The label of an image generated without class (the null class in both CFG halves). */
     public static final int UNCONDITIONAL = -1;
 
-    /** Checks the parts that do not depend on the model. */
+    /**
+     * Checks the parts that do not depend on the model.
+     *
+     * @param classLabels class label per image; {@link #UNCONDITIONAL} for an image without class
+     * @param knownTokens per grid cell the token to keep, or -1 to generate; null to generate all
+     * @param settings sampling settings
+     * @param control the position queries (conditions), {@link ControlQueries#none()} without control
+     * @param controlGuidance when positive, a third batch runs without control and the logits move by
+     *     {@code controlGuidance * (controlled - uncontrolled)}
+     */
     public DecodeTask {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(control, "control");

@@ -41,7 +41,19 @@ public record ArpgConfig(
     /** ARPG-XXL: 1536 wide, 48 layers, 24 heads (arpg_1b.pt). */
     public static final ArpgConfig ARPG_XXL = published(1536, 48, 24);
 
-    /** Checks that the sizes describe a buildable model. */
+    /**
+     * Checks that the sizes describe a buildable model.
+     *
+     * @param dim model width
+     * @param layers total decoder layers (half self-attention, half cross-attention)
+     * @param heads attention heads
+     * @param vocabSize image tokens (codebook size)
+     * @param numClasses class labels
+     * @param blockSize tokens per image; a perfect square (the token grid)
+     * @param ropeBase rotary base
+     * @param normEps RMSNorm epsilon
+     * @param classDropoutProb probability that training replaces the class with the null class
+     */
     public ArpgConfig {
         require(dim > 0 && heads > 0 && dim % heads == 0, "dim must be a positive multiple of heads");
         require((dim / heads) % 4 == 0, "head dim (dim / heads) must be a multiple of 4 for 2D RoPE");

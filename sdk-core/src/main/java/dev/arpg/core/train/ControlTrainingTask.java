@@ -32,7 +32,15 @@ public final class ControlTrainingTask implements TrainingTask {
      * @param width control map width in pixels
      */
     public record Data(TokenData tokens, float[][] maps, int channels, int height, int width) {
-        /** Checks that there is one map of the right size per image. */
+        /**
+         * Checks that there is one map of the right size per image.
+         *
+         * @param tokens token grids and labels
+         * @param maps per image, the condition's control map values ({@code channels x height x width})
+         * @param channels control channels
+         * @param height control map height in pixels
+         * @param width control map width in pixels
+         */
         public Data {
             if (maps.length != tokens.size()) {
                 throw new InvalidRequestException("control data: " + maps.length + " maps for " + tokens.size() + " images");

@@ -9,7 +9,12 @@ import dev.arpg.api.InvalidRequestException;
  * @param labels class labels
  */
 public record TokenData(int[][] tokens, int[] labels) {
-    /** Checks that both have one entry per image. */
+    /**
+     * Checks that both have one entry per image.
+     *
+     * @param tokens token grids
+     * @param labels class labels
+     */
     public TokenData {
         if (tokens.length == 0 || tokens.length != labels.length) {
             throw new InvalidRequestException("token data needs one label per token grid and at least one image, got "

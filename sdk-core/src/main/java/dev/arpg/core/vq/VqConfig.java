@@ -43,7 +43,19 @@ public record VqConfig(
     /** LlamaGen VQ-16 ({@code vq_ds16_c2i.pt}): 256 px images to 16 x 16 tokens of 16384. */
     public static final VqConfig VQ_16 = new VqConfig(128, List.of(1, 1, 2, 2, 4), 256, 16384, 8, 256, 2, 3);
 
-    /** Checks that the sizes describe a buildable model. */
+    /**
+     * Checks that the sizes describe a buildable model.
+     *
+     * @param baseChannels channels of the first encoder level ({@code ch}, 128 in the published model)
+     * @param channelMultipliers per-level channel multipliers ({@code ch_mult}); the image is halved
+     *     between consecutive levels
+     * @param zChannels encoder output / decoder input channels
+     * @param codebookSize number of codebook entries (tokens)
+     * @param codebookDim width of a codebook entry
+     * @param imageSize side of the square input/output image, in pixels
+     * @param encoderResBlocks ResNet blocks per encoder level (2 in the reference)
+     * @param decoderResBlocks ResNet blocks per decoder level (3 = 2 + 1 in the reference)
+     */
     public VqConfig {
         channelMultipliers = List.copyOf(channelMultipliers);
         require(!channelMultipliers.isEmpty(), "channelMultipliers must not be empty");
