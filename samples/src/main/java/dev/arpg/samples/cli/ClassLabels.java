@@ -19,6 +19,7 @@ final class ClassLabels {
      * @throws InvalidRequestException for a name the model does not have
      */
     static int[] resolve(List<String> values, List<String> names) {
+        List<String> lowerCaseNames = names.stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
         int[] labels = new int[values.size()];
         for (int i = 0; i < labels.length; i++) {
             String value = values.get(i).trim();
@@ -26,8 +27,7 @@ final class ClassLabels {
                 labels[i] = Integer.parseInt(value);
                 continue;
             }
-            int label = names.stream().map(n -> n.toLowerCase(Locale.ROOT)).toList()
-                    .indexOf(value.toLowerCase(Locale.ROOT));
+            int label = lowerCaseNames.indexOf(value.toLowerCase(Locale.ROOT));
             if (label < 0) {
                 throw new InvalidRequestException("unknown class '" + value + "': "
                         + (names.isEmpty() ? "this model has no class names, give a number"
