@@ -5,10 +5,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -20,11 +19,14 @@ import jdk.incubator.vector.VectorSpecies;
  * fraction of the memory bandwidth; for 2 to {@link #FEWER_ROWS_THAN} - 1 rows this product is
  * up to twice as fast (docs/benchmarks.md).
  *
- * <p>The weights are read through a direct view of the tensor's memory, three rows at a time copied
- * into a small heap block (the Vector API reads heap arrays faster); the model is never copied. Only
- * {@code x} and the product cross between Java and the engine. The output columns are split over a
- * fixed pool of daemon threads, one per intra-op thread of the engine. Results equal {@code linear}
- * up to float32 summation order.
+ * <p>The weights are read through a direct view of the tensor's memory, {@value #CHUNK_ROWS} rows at
+ * a time copied into a small heap block (the Vector API reads heap arrays faster); the model is never
+ * copied. Only {@code x} and the product cross between Java and the engine. The chunks of weight rows
+ * are shared out as they are claimed, by the calling thread and a fixed pool of daemon threads (one
+ * per further intra-op thread of the engine): a helper that wakes late (waking a thread costs ~0.1 ms
+ * on a virtual machine) finds less left to do instead of making the caller wait for its share.
+ * Every output is summed by the same kernel in the same order whichever thread computes it, so the
+ * results do not depend on the threads; they equal {@code linear} up to float32 summation order.
  *
  * <p>Needs the incubating module {@code jdk.incubator.vector}: touch this class only when
  * {@link ArpgTransformer} has found the module in the boot layer.
@@ -39,8 +41,11 @@ final class FewRowProduct {
      * instruction, from 24.
      */
     static final int FEWER_ROWS_THAN = LANES.length() >= 16 ? 24 : 12;
-    /** Fewest output columns worth handing to another thread. */
-    private static final int MIN_COLUMNS_PER_THREAD = 48;
+    /**
+     * Weight rows copied and multiplied as one piece of work: a multiple of the kernel's three, whose
+     * copy (96 KiB at 1024 inputs) stays in the core's L2 cache.
+     */
+    private static final int CHUNK_ROWS = 24;
 
     private final int threads;
     private final ExecutorService pool;
@@ -87,69 +92,108 @@ final class FewRowProduct {
     }
 
     private void run(FloatBuffer w, float[] x, int rows, int in, int out, float[] y) {
-        int parts = Math.min(threads, Math.max(1, out / MIN_COLUMNS_PER_THREAD));
-        if (parts == 1) {
-            rowRange(w, x, rows, in, out, y, 0, out);
-            return;
+        Chunks chunks = new Chunks(w, x, rows, in, out, y);
+        int helpers = Math.min(threads - 1, chunks.count - 1);
+        for (int h = 0; h < helpers; h++) {
+            pool.execute(chunks::work);
         }
-        Future<?>[] others = new Future<?>[parts - 1];
-        for (int p = 1; p < parts; p++) {
-            int from = split(out, parts, p);
-            int to = split(out, parts, p + 1);
-            others[p - 1] = pool.submit(() -> rowRange(w, x, rows, in, out, y, from, to));
-        }
-        rowRange(w, x, rows, in, out, y, 0, split(out, parts, 1));
-        for (Future<?> other : others) {
-            try {
-                other.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted during a matrix product", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("matrix product failed", e.getCause());
-            }
-        }
-    }
-
-    /** Start of part {@code p} of {@code parts}, a multiple of three weight rows. */
-    private static int split(int out, int parts, int p) {
-        return p == parts ? out : (int) ((long) out * p / parts / 3 * 3);
+        chunks.work();
+        chunks.awaitAll();
     }
 
     /**
-     * Output columns {@code [from, to)} of every row of {@code y}. Each block of weight rows is
-     * first copied into a heap array (one bulk copy from the engine's memory; the Vector API reads
-     * heap arrays faster than direct buffers) and then multiplied with every row of {@code x}.
+     * One product cut into chunks of {@link #CHUNK_ROWS} weight rows, which threads claim one at a
+     * time until none is left.
      */
-    private static void rowRange(FloatBuffer w, float[] x, int rows, int in, int out, float[] y, int from, int to) {
-        float[] block = new float[3 * in];
-        int n = from;
-        for (; n + 3 <= to; n += 3) {
-            w.get(n * in, block, 0, 3 * in);
-            for (int m = 0; m < rows; m += ROW_BLOCK) {
-                threeByFour(block, x, m, in, out, y, n);
+    private static final class Chunks {
+        private final FloatBuffer w;
+        private final float[] x;
+        private final int rows;
+        private final int in;
+        private final int out;
+        private final float[] y;
+        private final int count;
+        private final AtomicInteger claimed = new AtomicInteger();
+        private final AtomicInteger finished = new AtomicInteger();
+        private volatile Throwable failure;
+
+        Chunks(FloatBuffer w, float[] x, int rows, int in, int out, float[] y) {
+            this.w = w;
+            this.x = x;
+            this.rows = rows;
+            this.in = in;
+            this.out = out;
+            this.y = y;
+            this.count = (out + CHUNK_ROWS - 1) / CHUNK_ROWS;
+        }
+
+        /** Claims and multiplies chunks until all are claimed. */
+        void work() {
+            float[] block = null;
+            for (int c = claimed.getAndIncrement(); c < count; c = claimed.getAndIncrement()) {
+                try {
+                    if (block == null) {
+                        block = new float[CHUNK_ROWS * in];
+                    }
+                    int from = c * CHUNK_ROWS;
+                    multiplyChunk(w, x, rows, in, out, y, block, from, Math.min(out, from + CHUNK_ROWS));
+                } catch (RuntimeException | Error e) {
+                    failure = e;
+                } finally {
+                    finished.incrementAndGet();
+                }
             }
         }
-        for (; n < to; n++) {
-            w.get(n * in, block, 0, in);
-            for (int m = 0; m < rows; m += ROW_BLOCK) {
-                oneByFour(block, x, m, in, out, y, n);
+
+        /**
+         * Waits for the chunks other threads still multiply (briefly: the caller gets here only once
+         * every chunk is claimed).
+         *
+         * @throws IllegalStateException if a chunk failed
+         */
+        void awaitAll() {
+            while (finished.get() < count) {
+                Thread.onSpinWait();
+            }
+            if (failure != null) {
+                throw new IllegalStateException("matrix product failed", failure);
             }
         }
     }
 
     /**
-     * Weight rows {@code n..n+2} (in {@code w[0, 3 * in)}) times input rows {@code m..m+3}. Written
+     * Output columns {@code [from, to)} of every row of {@code y}. The weight rows are first copied
+     * into {@code block} (one bulk copy from the engine's memory; the Vector API reads heap arrays
+     * faster than direct buffers) and then multiplied, three at a time, with every row of {@code x}.
+     */
+    private static void multiplyChunk(FloatBuffer w, float[] x, int rows, int in, int out, float[] y, float[] block,
+            int from, int to) {
+        w.get(from * in, block, 0, (to - from) * in);
+        int n = 0;
+        for (; from + n + 3 <= to; n += 3) {
+            for (int m = 0; m < rows; m += ROW_BLOCK) {
+                threeByFour(block, n * in, x, m, in, out, y, from + n);
+            }
+        }
+        for (; from + n < to; n++) {
+            for (int m = 0; m < rows; m += ROW_BLOCK) {
+                oneByFour(block, n * in, x, m, in, out, y, from + n);
+            }
+        }
+    }
+
+    /**
+     * Weight rows {@code n..n+2} (in {@code w[wa, wa + 3 * in)}) times input rows {@code m..m+3}. Written
      * out by hand: twelve accumulators in locals are what C2 keeps in vector registers (an array of
      * them, or a loop over the rows, spills to memory).
      */
-    private static void threeByFour(float[] w, float[] x, int m, int in, int out, float[] y, int n) {
+    private static void threeByFour(float[] w, int wa, float[] x, int m, int in, int out, float[] y, int n) {
         int x0 = m * in;
         int x1 = x0 + in;
         int x2 = x1 + in;
         int x3 = x2 + in;
-        int wb = in;
-        int wc = 2 * in;
+        int wb = wa + in;
+        int wc = wb + in;
         FloatVector a0 = FloatVector.zero(LANES);
         FloatVector a1 = a0;
         FloatVector a2 = a0;
@@ -165,7 +209,7 @@ final class FewRowProduct {
         int lanes = LANES.length();
         int k = 0;
         for (int end = LANES.loopBound(in); k < end; k += lanes) {
-            FloatVector va = FloatVector.fromArray(LANES, w, k);
+            FloatVector va = FloatVector.fromArray(LANES, w, wa + k);
             FloatVector vb = FloatVector.fromArray(LANES, w, wb + k);
             FloatVector vc = FloatVector.fromArray(LANES, w, wc + k);
             FloatVector q = FloatVector.fromArray(LANES, x, x0 + k);
@@ -194,7 +238,7 @@ final class FewRowProduct {
         for (; k < in; k++) {
             for (int r = 0; r < ROW_BLOCK; r++) {
                 float xk = x[x0 + r * in + k];
-                sums[3 * r] += xk * w[k];
+                sums[3 * r] += xk * w[wa + k];
                 sums[3 * r + 1] += xk * w[wb + k];
                 sums[3 * r + 2] += xk * w[wc + k];
             }
@@ -207,19 +251,19 @@ final class FewRowProduct {
         }
     }
 
-    /** Weight row {@code n} (in {@code w[0, in)}) times input rows {@code m..m+3}. */
-    private static void oneByFour(float[] w, float[] x, int m, int in, int out, float[] y, int n) {
+    /** Weight row {@code n} (in {@code w[wa, wa + in)}) times input rows {@code m..m+3}. */
+    private static void oneByFour(float[] w, int wa, float[] x, int m, int in, int out, float[] y, int n) {
         int x0 = m * in;
         for (int r = 0; r < ROW_BLOCK; r++) {
             int xr = x0 + r * in;
             FloatVector acc = FloatVector.zero(LANES);
             int k = 0;
             for (int end = LANES.loopBound(in); k < end; k += LANES.length()) {
-                acc = FloatVector.fromArray(LANES, x, xr + k).fma(FloatVector.fromArray(LANES, w, k), acc);
+                acc = FloatVector.fromArray(LANES, x, xr + k).fma(FloatVector.fromArray(LANES, w, wa + k), acc);
             }
             float sum = acc.reduceLanes(VectorOperators.ADD);
             for (; k < in; k++) {
-                sum += x[xr + k] * w[k];
+                sum += x[xr + k] * w[wa + k];
             }
             y[(m + r) * out + n] = sum;
         }

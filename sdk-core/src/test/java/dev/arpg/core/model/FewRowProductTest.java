@@ -8,6 +8,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -33,6 +38,36 @@ class FewRowProductTest {
             float tolerance = 2e-6f * in;
             assertThat(actual.sub(expected).abs().max().getFloat()).isLessThan(tolerance);
             assertThat(actual.getManager()).isSameAs(x.getManager());
+        }
+    }
+
+    @Test
+    void concurrentProductsOnOneInstanceStayCorrect() throws Exception {
+        FewRowProduct product = new FewRowProduct(2);
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Float>> errors = new ArrayList<>();
+            for (int c = 0; c < 4; c++) {
+                int seed = c;
+                errors.add(callers.submit(() -> {
+                    try (NDManager m = NDManager.newBaseManager()) {
+                        m.getEngine().setRandomSeed(seed);
+                        float worst = 0;
+                        for (int i = 0; i < 20; i++) {
+                            NDArray x = m.randomNormal(new Shape(6, 64));
+                            NDArray w = m.randomNormal(new Shape(101, 64));
+                            NDArray expected = Linear.linear(x, w).singletonOrThrow();
+                            worst = Math.max(worst, product.multiply(x, w).sub(expected).abs().max().getFloat());
+                        }
+                        return worst;
+                    }
+                }));
+            }
+            for (Future<Float> error : errors) {
+                assertThat(error.get()).isLessThan(1e-3f);
+            }
+        } finally {
+            callers.shutdownNow();
         }
     }
 
