@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@code x @ w^T} for an {@code x} of a few rows, on the Java Vector API: each weight row is read
  * from memory once and multiplied with every row of {@code x} while it is in cache. A decoding step
- * multiplies 2-20 rows by every weight matrix, a shape for which libtorch's CPU GEMM runs at a
+ * multiplies 2-60 rows by every weight matrix, a shape for which libtorch's CPU GEMM runs at a
  * fraction of the memory bandwidth; for 2 to {@link #FEWER_ROWS_THAN} - 1 rows this product is
  * up to twice as fast (docs/benchmarks.md).
  *
@@ -36,11 +36,11 @@ final class FewRowProduct {
     private static final int ROW_BLOCK = 4;
     private static final VectorSpecies<Float> LANES = FloatVector.SPECIES_PREFERRED;
     /**
-     * Rows from which libtorch's GEMM beats this product (docs/benchmarks.md): with 8-lane (AVX2)
-     * vectors from 12 rows, with 16-lane (AVX-512) vectors, which do twice the work per
-     * instruction, from 24.
+     * Rows from which libtorch's GEMM is as fast as this product (docs/benchmarks.md): with 8-lane
+     * (AVX2) vectors from 12 rows; with 16-lane (AVX-512) vectors, which do twice the work per
+     * instruction and which libtorch's MKL leaves unused on AMD CPUs, from 48.
      */
-    static final int FEWER_ROWS_THAN = LANES.length() >= 16 ? 24 : 12;
+    static final int FEWER_ROWS_THAN = LANES.length() >= 16 ? 48 : 12;
     /**
      * Weight rows copied and multiplied as one piece of work: a multiple of the kernel's three, whose
      * copy (96 KiB at 1024 inputs) stays in the core's L2 cache.
