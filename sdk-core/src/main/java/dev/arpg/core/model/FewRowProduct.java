@@ -15,9 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@code x @ w^T} for an {@code x} of a few rows, on the Java Vector API: each weight row is read
  * from memory once and multiplied with every row of {@code x} while it is in cache. A decoding step
- * multiplies 2-60 rows by every weight matrix, a shape for which libtorch's CPU GEMM runs at a
- * fraction of the memory bandwidth; for 2 to {@link #FEWER_ROWS_THAN} - 1 rows this product is
- * up to twice as fast (docs/benchmarks.md).
+ * multiplies a few to some tens of rows (images x 2 for guidance x tokens per step) by every weight
+ * matrix, a shape for which libtorch's CPU GEMM runs at a fraction of the memory bandwidth; for 2 to
+ * {@link #FEWER_ROWS_THAN} - 1 rows this product is up to twice as fast (docs/benchmarks.md).
  *
  * <p>The weights are read through a direct view of the tensor's memory, {@value #CHUNK_ROWS} rows at
  * a time copied into a small heap block (the Vector API reads heap arrays faster); the model is never
