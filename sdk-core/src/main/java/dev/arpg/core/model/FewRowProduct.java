@@ -46,6 +46,8 @@ final class FewRowProduct {
      * copy (96 KiB at 1024 inputs) stays in the core's L2 cache.
      */
     private static final int CHUNK_ROWS = 24;
+    /** Each thread's buffer for copied weight rows (see {@link #copyBuffer}). */
+    private static final ThreadLocal<float[]> COPY_BUFFERS = ThreadLocal.withInitial(() -> new float[0]);
 
     private final int threads;
     private final ExecutorService pool;
@@ -133,7 +135,7 @@ final class FewRowProduct {
             for (int c = claimed.getAndIncrement(); c < count; c = claimed.getAndIncrement()) {
                 try {
                     if (block == null) {
-                        block = new float[CHUNK_ROWS * in];
+                        block = copyBuffer(CHUNK_ROWS * in);
                     }
                     int from = c * CHUNK_ROWS;
                     multiplyChunk(w, x, rows, in, out, y, block, from, Math.min(out, from + CHUNK_ROWS));
@@ -159,6 +161,20 @@ final class FewRowProduct {
                 throw new IllegalStateException("matrix product failed", failure);
             }
         }
+    }
+
+    /**
+     * The calling thread's buffer for chunks of weight rows, kept between products (a fresh one per
+     * product doubled the young collections of a decoding run) and grown to the largest chunk the
+     * thread has copied: at most {@value #CHUNK_ROWS} rows of the widest weight matrix per thread.
+     */
+    private static float[] copyBuffer(int floats) {
+        float[] buffer = COPY_BUFFERS.get();
+        if (buffer.length < floats) {
+            buffer = new float[floats];
+            COPY_BUFFERS.set(buffer);
+        }
+        return buffer;
     }
 
     /**
