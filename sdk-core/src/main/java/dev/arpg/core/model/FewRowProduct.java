@@ -38,9 +38,10 @@ final class FewRowProduct {
     /**
      * Rows from which libtorch's GEMM is as fast as this product (docs/benchmarks.md): with 8-lane
      * (AVX2) vectors from 12 rows; with 16-lane (AVX-512) vectors, which do twice the work per
-     * instruction and which libtorch's MKL leaves unused on AMD CPUs, from 48.
+     * instruction and which libtorch's MKL leaves unused on AMD CPUs, from 64 (timed inside decoding:
+     * 10-20 % faster than the GEMM at 48 and 56 rows, about even with it at 80 and 96).
      */
-    static final int FEWER_ROWS_THAN = LANES.length() >= 16 ? 48 : 12;
+    static final int FEWER_ROWS_THAN = LANES.length() >= 16 ? 64 : 12;
     /**
      * Weight rows copied and multiplied as one piece of work: a multiple of the kernel's three, whose
      * copy (96 KiB at 1024 inputs) stays in the core's L2 cache.

@@ -22,7 +22,9 @@ class FewRowProductTest {
     @ParameterizedTest
     @CsvSource({
         "1, 1, 64, 48", "2, 2, 64, 48", "3, 2, 37, 50", "5, 3, 1024, 97", "8, 2, 16, 3", "11, 1, 40, 7",
-        "4, 4, 8, 1", "2, 2, 2816, 300", "17, 2, 1024, 99", "23, 2, 70, 13"
+        "4, 4, 8, 1", "2, 2, 2816, 300", "17, 2, 1024, 99", "23, 2, 70, 13",
+        "16, 2, 256, 48", "16, 1, 300, 17", "40, 2, 1024, 100", "47, 3, 513, 49", "33, 2, 2816, 64",
+        "64, 2, 256, 48", "100, 2, 512, 70"
     })
     void equalsLinearUpToSummationOrder(int rows, int threads, int in, int out) {
         FewRowProduct product = new FewRowProduct(threads);
