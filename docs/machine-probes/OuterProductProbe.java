@@ -15,6 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       of SLICE inputs so that rows lie a constant apart;
  *   <li>outer, strided: the same kernel reading rows a variable stride apart (the input width).
  * </ul>
+ * The dot kernel is a copy of FewRowProduct's (a single-file program cannot use the project's
+ * classes); the two outer kernels are the same code on purpose, with one signature, differing only in
+ * whether the row stride and the loop count are constants.
  * Run: java --add-modules jdk.incubator.vector -XX:-TieredCompilation -XX:MaxDirectMemorySize=1g
  * docs/machine-probes/OuterProductProbe.java
  */
