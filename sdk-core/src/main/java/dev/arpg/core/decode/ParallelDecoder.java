@@ -96,8 +96,8 @@ public final class ParallelDecoder {
         for (int b = 0; b < images; b++) {
             tokens[b] = known.clone();
         }
-        try (NDManager request = model.manager().newSubManager()) {
-            KvCache cache = new KvCache(config, rows, n + 1, request);
+        try (NDManager request = model.manager().newSubManager();
+                KvCache cache = model.newKvCache(rows, n + 1, request)) {
             for (int s = 0; s < plan.steps(); s++) {
                 if (cancellation.isCancelled()) {
                     throw new GenerationCancelledException("generation cancelled before step " + s

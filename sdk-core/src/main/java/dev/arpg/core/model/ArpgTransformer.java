@@ -57,6 +57,7 @@ public final class ArpgTransformer implements AutoCloseable {
     private final Fused fused;
     /** The storage of every group of parameters held stacked, by the group's names. */
     private final Map<List<String>, NDArray> stacked;
+    private final KvCacheMemory kvCacheMemory;
 
     private static FewRowProduct fewRowProduct() {
         System.Logger log = System.getLogger(ArpgTransformer.class.getName());
@@ -86,6 +87,7 @@ public final class ArpgTransformer implements AutoCloseable {
         this.rope = new RopeTable.Device(
                 new RopeTable(config.gridSize(), config.headDim(), config.ropeBase()), manager);
         this.attentionScale = (float) (1.0 / Math.sqrt(config.headDim()));
+        this.kvCacheMemory = new KvCacheMemory(manager);
     }
 
     /**
@@ -222,6 +224,26 @@ public final class ArpgTransformer implements AutoCloseable {
 
     private NDArray p(String name) {
         return parameters.get(name);
+    }
+
+    /**
+     * A KV cache for one request's {@link #decodeStep} calls. Close it when the request ends: its
+     * memory is then kept by the model for the next request (the largest block handed back, one at
+     * most, until the model closes), which saves clearing fresh pages (0.1-0.45 s per ARPG-L request).
+     *
+     * @param batch rows of the batch (twice the images with classifier-free guidance, more with
+     *     control guidance)
+     * @param capacity most tokens the cache will hold
+     * @param request the request's manager, which owns the cache's views
+     * @return an empty cache
+     * @throws IllegalArgumentException if {@code batch} or {@code capacity} is not positive
+     */
+    public KvCache newKvCache(int batch, int capacity, NDManager request) {
+        if (batch < 1 || capacity < 1) {
+            throw new IllegalArgumentException("a KV cache needs a positive batch and capacity, got batch " + batch
+                    + " and capacity " + capacity);
+        }
+        return new KvCache(config, batch, capacity, kvCacheMemory, request);
     }
 
     /**

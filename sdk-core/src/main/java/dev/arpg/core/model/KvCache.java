@@ -3,7 +3,6 @@ package dev.arpg.core.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -11,28 +10,27 @@ import ai.djl.ndarray.types.Shape;
  * block plus the pair shared by all cross-attention blocks. Preallocated at full capacity and
  * written in place, so a step costs no concatenation; keys and values of a slot share one array
  * {@code [2, B, H, capacity, headDim]}, so a step writes and reads each slot once. All slots are
- * views of one allocation, which the C allocator maps and unmaps as a whole for a large model
- * (per-slot blocks stayed in its heap after each request and raised the peak memory). Belongs to
- * one request's manager.
+ * views of one block of memory, which the model keeps for its next request when this one closes
+ * ({@link KvCacheMemory}: per-slot blocks stayed in the C allocator's heap after each request and
+ * raised the peak memory; a fresh block per request cost 0.1-0.45 s of page clearing). Only
+ * positions already written are ever read. Created by {@link ArpgTransformer#newKvCache}; its
+ * views belong to one request's manager.
  */
-public final class KvCache {
+public final class KvCache implements AutoCloseable {
     private final NDArray[] slots;
     private final int capacity;
+    private final KvCacheMemory memory;
+    private final NDArray block;
+    private boolean closed;
     private int length;
     private int pending;
 
-    /**
-     * Allocates the cache.
-     *
-     * @param config the model sizes
-     * @param batch rows of the batch (twice the images with classifier-free guidance)
-     * @param capacity most tokens the cache will hold
-     * @param manager the request's manager
-     */
-    public KvCache(ArpgConfig config, int batch, int capacity, NDManager manager) {
+    KvCache(ArpgConfig config, int batch, int capacity, KvCacheMemory memory, NDManager manager) {
         this.slots = new NDArray[config.layersPerStage() + 1];
-        NDArray all = manager.zeros(new Shape(slots.length, 2, batch, config.heads(), capacity, config.headDim()),
-                DataType.FLOAT32);
+        Shape shape = new Shape(slots.length, 2, batch, config.heads(), capacity, config.headDim());
+        this.memory = memory;
+        this.block = memory.lease(shape.size());
+        NDArray all = block.get(manager, new NDIndex(":{}", shape.size())).reshape(shape);
         for (int i = 0; i < slots.length; i++) {
             slots[i] = all.get(i);
         }
@@ -45,6 +43,9 @@ public final class KvCache {
     }
 
     void begin(int tokens) {
+        if (closed) {
+            throw new IllegalStateException("KV cache used after it was closed");
+        }
         if (length + tokens > capacity) {
             throw new IllegalStateException(
                     "KV cache full: " + length + " + " + tokens + " tokens > capacity " + capacity);
@@ -67,5 +68,17 @@ public final class KvCache {
     void commit() {
         length += pending;
         pending = 0;
+    }
+
+    /**
+     * Hands the cache's memory back to the model for its next request. The cache must not be used
+     * afterwards; closing twice does nothing.
+     */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            memory.giveBack(block);
+        }
     }
 }

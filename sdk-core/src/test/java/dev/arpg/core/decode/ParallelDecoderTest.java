@@ -188,11 +188,21 @@ class ParallelDecoderTest {
     }
 
     @Test
-    void nothingSurvivesARequestOnTheModelManager() {
+    void nothingButTheKeptCacheMemorySurvivesARequestOnTheModelManager() {
+        run(sampling().seed(9).build(), 1, 2, 3, 4, 5, 6, 7, 8);
         int before = TINY.model().manager().getManagedArrays().size();
         run(sampling().seed(9).build(), 1, 2, 3);
+        run(sampling().seed(9).build(), 1, 2, 3, 4, 5, 6, 7, 8);
         assertThatThrownBy(() -> run(sampling().seed(9).build(), 11)).isInstanceOf(InvalidRequestException.class);
         assertThat(TINY.model().manager().getManagedArrays()).hasSize(before);
+    }
+
+    @Test
+    void aRequestAfterALargerOneGivesTheSameTokensAsBefore() {
+        DecodeResult first = run(sampling().seed(5).build(), 1, 2);
+        run(sampling().seed(6).build(), 3, 4, 5, 6, 7, 8, 9);
+        DecodeResult again = run(sampling().seed(5).build(), 1, 2);
+        assertThat(again.tokens()).isDeepEqualTo(first.tokens());
     }
 
     @Test
