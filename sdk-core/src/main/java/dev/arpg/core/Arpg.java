@@ -5,6 +5,7 @@ import dev.arpg.api.ConditionRegistry;
 import dev.arpg.api.Generator;
 import dev.arpg.core.bundle.LoadListener;
 import dev.arpg.core.bundle.ModelBundle;
+import dev.arpg.core.engine.Engines;
 import dev.arpg.core.generate.ArpgGenerator;
 import dev.arpg.core.inject.Devices;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ public final class Arpg {
      * @return a generator; close it to free the model
      */
     public static Generator load(ModelBundle bundle, String device, LoadListener listener) {
-        NDManager root = NDManager.newBaseManager(Devices.parse(device));
+        NDManager root = Engines.newRootManager(Devices.parse(device));
         try {
             return new RootOwningGenerator(root, ArpgGenerator.open(bundle, root,
                     ConditionRegistry.discover(Arpg.class.getClassLoader()), listener));

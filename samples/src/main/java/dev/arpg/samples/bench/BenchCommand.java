@@ -3,6 +3,7 @@ package dev.arpg.samples.bench;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import dev.arpg.core.engine.Engines;
 import dev.arpg.core.model.ArpgTransformer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -75,7 +76,8 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         useAllCores();
         BenchReport report = new BenchReport(model);
-        try (NDManager root = NDManager.newBaseManager()) {
+        try (NDManager root = Engines.newRootManager()) {
+            report.engine(Engines.prepare());
             report.matmulBefore(MachineProbe.matmulGflops(root, 10));
             try (ArpgTransformer transformer = BenchModels.load(model, preset, seed, root)) {
                 report.model(transformer.config(), BenchModels.weightBytes(transformer), MachineProbe.rssBytes(),

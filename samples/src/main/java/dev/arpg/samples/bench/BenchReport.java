@@ -24,6 +24,7 @@ final class BenchReport {
     private double trainingSamplesPerSecond = -1;
     private double vqImagesPerSecond = -1;
     private int threads;
+    private String engine = "";
 
     BenchReport(String modelName) {
         this.modelName = modelName;
@@ -60,6 +61,11 @@ final class BenchReport {
         this.trainingSamplesPerSecond = samplesPerSecond;
     }
 
+    /** @param preparation what {@code Engines.prepare} did to libtorch on this machine */
+    void engine(String preparation) {
+        this.engine = preparation;
+    }
+
     void finish(long peak, int intraOpThreads) {
         this.peakRss = peak;
         this.threads = intraOpThreads;
@@ -84,6 +90,7 @@ final class BenchReport {
         JsonObject machine = new JsonObject();
         machine.addProperty("cores", Runtime.getRuntime().availableProcessors());
         machine.addProperty("intraOpThreads", threads);
+        machine.addProperty("engine", engine);
         machine.addProperty("matmulGflops", matmulGflops());
         machine.addProperty("matmulGflopsBefore", matmulBefore);
         machine.addProperty("matmulGflopsAfter", matmulAfter);
@@ -140,6 +147,7 @@ final class BenchReport {
         t.append(String.format(Locale.ROOT, "model %s: dim %d, %d layers, %d heads, vocab %d, %d tokens;"
                 + " weights %.0f MB; %d intra-op threads%n", modelName, config.dim(), config.layers(),
                 config.heads(), config.vocabSize(), config.blockSize(), weightBytes / MB, threads));
+        t.append(String.format(Locale.ROOT, "engine: %s%n", engine));
         t.append(String.format(Locale.ROOT, "machine matmul: %.1f GFLOP/s (before %.1f, after %.1f)%n%n",
                 matmulGflops(), matmulBefore, matmulAfter));
         t.append(String.format(Locale.ROOT, "%5s %5s %10s %9s %9s %8s %7s%n",

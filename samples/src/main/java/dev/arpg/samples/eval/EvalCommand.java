@@ -12,6 +12,7 @@ import dev.arpg.api.SamplingSettings;
 import dev.arpg.core.Arpg;
 import dev.arpg.core.bundle.ModelBundle;
 import dev.arpg.core.console.ProgressBar;
+import dev.arpg.core.engine.Engines;
 import dev.arpg.core.train.TrainingSample;
 import dev.arpg.core.vq.VqTokenizer;
 import dev.arpg.samples.shapes.ShapesDataset;
@@ -184,7 +185,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private static BufferedImage[] reconstruct(ModelBundle model, BufferedImage[] originals) {
-        try (NDManager root = NDManager.newBaseManager();
+        try (NDManager root = Engines.newRootManager();
                 ImageTokenizer tokenizer = VqTokenizer.load(model.vq().config(), model.resolve(model.vq().weights()), root)) {
             return tokenizer.decode(tokenizer.encode(originals));
         }

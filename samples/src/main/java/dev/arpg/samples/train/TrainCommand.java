@@ -11,6 +11,7 @@ import dev.arpg.core.bundle.ModelBundle;
 import dev.arpg.core.console.ProgressBar;
 import dev.arpg.core.control.ControlEncoder;
 import dev.arpg.core.control.ControlEncoderConfig;
+import dev.arpg.core.engine.Engines;
 import dev.arpg.core.model.ArpgTransformer;
 import dev.arpg.core.train.ArpgInit;
 import dev.arpg.core.train.ArpgTrainingTask;
@@ -89,7 +90,7 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Files.createDirectories(work);
         ShapesDataset data = new ShapesDataset(seed, ShapesRecipe.IMAGE_SIZE);
-        try (NDManager root = NDManager.newBaseManager()) {
+        try (NDManager root = Engines.newRootManager()) {
             switch (part) {
                 case "vq" -> trainVq(root, ShapesDataset.rotated(seed, ShapesRecipe.IMAGE_SIZE));
                 case "arpg" -> trainArpg(root, data);

@@ -10,6 +10,7 @@ import dev.arpg.api.Generator;
 import dev.arpg.api.ImageTokenizer;
 import dev.arpg.core.bundle.LoadListener;
 import dev.arpg.core.bundle.ModelBundle;
+import dev.arpg.core.engine.Engines;
 import dev.arpg.core.generate.ArpgGenerator;
 import java.nio.file.Path;
 
@@ -58,7 +59,7 @@ public final class ArpgModule extends AbstractModule {
     @Provides
     @Singleton
     NDManager rootManager(Device on) {
-        return NDManager.newBaseManager(on);
+        return Engines.newRootManager(on);
     }
 
     @Provides

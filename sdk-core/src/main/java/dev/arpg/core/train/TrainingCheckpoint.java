@@ -3,6 +3,7 @@ package dev.arpg.core.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.arpg.api.ArpgException;
+import dev.arpg.core.engine.Engines;
 import dev.arpg.core.weights.HostTensor;
 import dev.arpg.core.weights.SafetensorsWriter;
 import dev.arpg.core.weights.StateDict;
@@ -63,7 +64,7 @@ public final class TrainingCheckpoint {
             return 0;
         }
         StateDict state = StateDict.read(file);
-        try (NDManager scratch = NDManager.newBaseManager()) {
+        try (NDManager scratch = Engines.newRootManager()) {
             params.forEach((name, p) -> overwrite(name, p, state.get(name).toFloatArray()));
             Map<String, NDArray[]> moments = new LinkedHashMap<>();
             for (String name : params.keySet()) {

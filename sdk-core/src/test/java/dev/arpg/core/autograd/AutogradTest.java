@@ -6,6 +6,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.arpg.core.engine.Engines;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class AutogradTest {
     @Test
     void scaleGradientIsTheFactorAfterAGarbageCollection() throws InterruptedException {
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = Engines.newRootManager()) {
             NDArray x = m.create(new float[] {1f, -2f, 3f});
             x.setRequiresGradient(true);
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -31,7 +32,7 @@ class AutogradTest {
 
     @Test
     void atLeastSendsTheGradientOnlyToEntriesAboveTheFloorAfterAGarbageCollection() throws InterruptedException {
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = Engines.newRootManager()) {
             NDArray x = m.create(new float[] {0.5f, 2f, -1f});
             x.setRequiresGradient(true);
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -46,7 +47,7 @@ class AutogradTest {
 
     @Test
     void outsideAGradientCollectorTheOpsArePlainAndNothingRecords() {
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = Engines.newRootManager()) {
             assertThat(Autograd.isRecording()).isFalse();
             NDArray x = m.create(new float[] {1f, 4f});
             assertThat(Autograd.scale(x, 2f).toFloatArray()).containsExactly(2f, 8f);

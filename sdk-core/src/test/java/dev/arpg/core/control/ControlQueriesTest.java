@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.arpg.api.ConditionInput;
+import dev.arpg.core.engine.Engines;
 import java.awt.image.BufferedImage;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class ControlQueriesTest {
 
     @Test
     void offsetsReachTheQueriesOfTheirTargetPositionsOnly() {
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = Engines.newRootManager()) {
             NDArray mask = m.create(new float[] {1, 2, 3});
             ControlQueries q = ControlQueries.none().with(offsets(m, 1), input(c -> c.scale(0.5)));
             NDArray queries = q.queries(mask, 0, 4, new int[] {4, 1}, 2, 1, m);
@@ -51,7 +52,7 @@ class ControlQueriesTest {
 
     @Test
     void severalConditionsAddTheirScaledOffsets() {
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = Engines.newRootManager()) {
             ControlQueries q = ControlQueries.none()
                     .with(offsets(m, 1), input(c -> c.scale(1)))
                     .with(offsets(m, -1), input(c -> c.scale(2)));
@@ -62,7 +63,7 @@ class ControlQueriesTest {
 
     @Test
     void guidanceWindowSwitchesOffsetsOnExactlyTheExpectedSteps() {
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = Engines.newRootManager()) {
             ControlQueries q = ControlQueries.none().with(offsets(m, 1), input(c -> c.guidance(0.25, 0.75)));
             StringBuilder active = new StringBuilder();
             for (int s = 0; s < 8; s++) {

@@ -17,6 +17,7 @@ import dev.arpg.api.InvalidRequestException;
 import dev.arpg.api.Progress;
 import dev.arpg.api.UnknownConditionException;
 import dev.arpg.core.Arpg;
+import dev.arpg.core.engine.Engines;
 import dev.arpg.core.testing.TinyBundle;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -40,7 +41,7 @@ class ArpgGeneratorTest {
 
     @BeforeAll
     static void open() {
-        root = NDManager.newBaseManager();
+        root = Engines.newRootManager();
         generator = ArpgGenerator.open(TinyBundle.create(tmp.resolve("bundle")), root,
                 ConditionRegistry.discover(ArpgGeneratorTest.class.getClassLoader()),
                 (part, done, total) -> LOADED.add(part + " " + done + "/" + total));

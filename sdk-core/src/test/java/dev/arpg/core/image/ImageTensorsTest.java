@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.arpg.api.InvalidRequestException;
+import dev.arpg.core.engine.Engines;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.util.Arrays;
@@ -78,7 +79,7 @@ class ImageTensorsTest {
         for (int v = 0; v < 256; v++) {
             image.setRGB(v, 0, v << 16 | (255 - v) << 8 | v);
         }
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = Engines.newRootManager()) {
             NDArray tensor = m.create(ImageTensors.toChw(image), new Shape(1, 3, 1, 256));
             BufferedImage back = ImageTensors.fromTensor(tensor)[0];
             assertThat(back.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
@@ -88,7 +89,7 @@ class ImageTensorsTest {
 
     @Test
     void fromTensorClampsOutOfRangeValues() {
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = Engines.newRootManager()) {
             NDArray tensor = m.create(new float[] {3f, -3f, 0f}, new Shape(1, 3, 1, 1));
             assertThat(ImageTensors.fromTensor(tensor)[0].getRGB(0, 0) & 0xFFFFFF).isEqualTo(0xFF0080);
         }
@@ -99,7 +100,7 @@ class ImageTensorsTest {
         BufferedImage a = new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB);
         BufferedImage b = new BufferedImage(2, 2, BufferedImage.TYPE_BYTE_GRAY);
         Arrays.fill(((DataBufferByte) b.getRaster().getDataBuffer()).getData(), (byte) 255);
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = Engines.newRootManager()) {
             NDArray batch = ImageTensors.toTensor(m, List.of(a, b), 2);
             assertThat(batch.getShape()).isEqualTo(new Shape(2, 3, 2, 2));
             float[] values = batch.toFloatArray();
@@ -110,7 +111,7 @@ class ImageTensorsTest {
 
     @Test
     void rejectsBadInput() {
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = Engines.newRootManager()) {
             assertThatThrownBy(() -> ImageTensors.fromTensor(m.zeros(new Shape(1, 4, 2, 2))))
                     .isInstanceOf(InvalidRequestException.class).hasMessageContaining("3 RGB channels")
                     .hasMessageContaining("(1, 4, 2, 2)");

@@ -11,6 +11,7 @@ import dev.arpg.api.SamplingSettings;
 import dev.arpg.core.decode.DecodeListener;
 import dev.arpg.core.decode.DecodeTask;
 import dev.arpg.core.decode.ParallelDecoder;
+import dev.arpg.core.engine.Engines;
 import dev.arpg.core.testing.Golden;
 import dev.arpg.core.testing.TinyArpg;
 import dev.arpg.core.weights.HostTensor;
@@ -38,7 +39,7 @@ class ArpgTransformerLoadTest {
 
     @Test
     void ptAndSafetensorsLoadToTheSameModel() {
-        try (NDManager m = NDManager.newBaseManager();
+        try (NDManager m = Engines.newRootManager();
                 ArpgTransformer a = ArpgTransformer.load(TinyArpg.config(), TinyArpg.weights(), m);
                 ArpgTransformer b = ArpgTransformer.load(TinyArpg.config(),
                         StateDict.read(Golden.file("arpg-tiny/model.pt")), m)) {
@@ -56,7 +57,7 @@ class ArpgTransformerLoadTest {
             t.put("head.weight", HostTensor.ofFloats(new long[] {10, 64}, new float[640]));
             t.put("freqs_cis", HostTensor.ofFloats(new long[] {1}, new float[1]));
         });
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = Engines.newRootManager()) {
             assertThatThrownBy(() -> ArpgTransformer.load(TinyArpg.config(), StateDict.read(file), m))
                     .isInstanceOf(ModelLoadException.class)
                     .hasMessageContaining("missing keys (2): [layers.to_v.weight, norm.weight]")
@@ -67,7 +68,7 @@ class ArpgTransformerLoadTest {
 
     @Test
     void aCheckpointOfAnotherModelIsRefused() {
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = Engines.newRootManager()) {
             assertThatThrownBy(() -> ArpgTransformer.load(TinyArpg.config(),
                     StateDict.read(Golden.file("vq-tiny/state_dict.safetensors")), m))
                     .isInstanceOf(ModelLoadException.class).hasMessageContaining("shares no parameter");
@@ -84,7 +85,7 @@ class ArpgTransformerLoadTest {
             head[5] = Float.NaN;
             t.put("head.weight", HostTensor.ofFloats(new long[] {64, 64}, head));
         });
-        try (NDManager m = NDManager.newBaseManager();
+        try (NDManager m = Engines.newRootManager();
                 ArpgTransformer model = ArpgTransformer.load(TinyArpg.config(), StateDict.read(file), m)) {
             assertThatThrownBy(() -> new ParallelDecoder(model).decode(
                     DecodeTask.classes(SamplingSettings.builder().steps(8).seed(1).build(), 1), DecodeListener.NONE, new CancellationToken()))

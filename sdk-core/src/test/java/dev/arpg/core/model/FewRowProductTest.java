@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
+import dev.arpg.core.engine.Engines;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -28,7 +29,7 @@ class FewRowProductTest {
     })
     void equalsLinearUpToSummationOrder(int rows, int threads, int in, int out) {
         FewRowProduct product = new FewRowProduct(threads);
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = Engines.newRootManager()) {
             m.getEngine().setRandomSeed(rows * 1000 + in);
             NDArray x = m.randomNormal(new Shape(rows, in));
             NDArray w = m.randomNormal(new Shape(out, in));
@@ -52,7 +53,7 @@ class FewRowProductTest {
             for (int c = 0; c < 4; c++) {
                 int seed = c;
                 errors.add(callers.submit(() -> {
-                    try (NDManager m = NDManager.newBaseManager()) {
+                    try (NDManager m = Engines.newRootManager()) {
                         m.getEngine().setRandomSeed(seed);
                         float worst = 0;
                         for (int i = 0; i < 20; i++) {
@@ -75,7 +76,7 @@ class FewRowProductTest {
 
     @Test
     void keepsTheLeadingAxesOfTheInput() {
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = Engines.newRootManager()) {
             NDArray x = m.randomNormal(new Shape(2, 3, 24));
             NDArray w = m.randomNormal(new Shape(10, 24));
 
@@ -90,7 +91,7 @@ class FewRowProductTest {
     @Test
     void rejectsMismatchedShapesAndTypes() {
         FewRowProduct product = new FewRowProduct(1);
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = Engines.newRootManager()) {
             NDArray x = m.ones(new Shape(2, 8));
             assertThatThrownBy(() -> product.multiply(x, m.ones(new Shape(4, 9))))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(2, 8)");

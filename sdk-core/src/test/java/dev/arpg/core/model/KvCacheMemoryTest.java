@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.arpg.core.engine.Engines;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class KvCacheMemoryTest {
 
     @BeforeEach
     void open() {
-        owner = NDManager.newBaseManager();
+        owner = Engines.newRootManager();
         memory = new KvCacheMemory(owner);
     }
 

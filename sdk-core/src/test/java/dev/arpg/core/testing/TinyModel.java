@@ -2,6 +2,7 @@ package dev.arpg.core.testing;
 
 import ai.djl.ndarray.NDManager;
 import dev.arpg.core.decode.ParallelDecoder;
+import dev.arpg.core.engine.Engines;
 import dev.arpg.core.model.ArpgTransformer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -19,7 +20,7 @@ public final class TinyModel implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        root = NDManager.newBaseManager();
+        root = Engines.newRootManager();
         model = TinyArpg.load(root);
         decoder = new ParallelDecoder(model);
     }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.arpg.core.engine.Engines;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,7 @@ class AdamWTest {
 
     @Test
     void stepsHoldOnlyTheMomentsAndMoveAgainstTheGradient() {
-        try (NDManager m = NDManager.newBaseManager(); AdamW adam = AdamW.arpgRecipe(m)) {
+        try (NDManager m = Engines.newRootManager(); AdamW adam = AdamW.arpgRecipe(m)) {
             NDArray w = m.create(new float[] {1, -2, 3, 4}).reshape(2, 2);
             NDArray gain = m.create(new float[] {1, 1});
             Map<String, NDArray> params = Map.of("w", w, "gain", gain);
@@ -42,7 +43,7 @@ class AdamWTest {
 
     @Test
     void rejectsAParameterItCannotUpdateInPlaceInsteadOfUpdatingACopy() {
-        try (NDManager m = NDManager.newBaseManager(); AdamW adam = AdamW.arpgRecipe(m)) {
+        try (NDManager m = Engines.newRootManager(); AdamW adam = AdamW.arpgRecipe(m)) {
             NDArray base = m.create(new float[] {1, 2, 3, 4, 5, 6}).reshape(2, 3);
             NDArray transposed = base.transpose();
             transposed.setRequiresGradient(true);
@@ -59,7 +60,7 @@ class AdamWTest {
 
     @Test
     void equalsTheUpdateWrittenWithEngineOps() {
-        try (NDManager m = NDManager.newBaseManager(); AdamW adam = new AdamW(0.9, 0.95, 1e-8, 0.05, m)) {
+        try (NDManager m = Engines.newRootManager(); AdamW adam = new AdamW(0.9, 0.95, 1e-8, 0.05, m)) {
             m.getEngine().setRandomSeed(3);
             NDArray w = m.randomNormal(new Shape(7, 5));
             NDArray slope = m.randomNormal(new Shape(7, 5));

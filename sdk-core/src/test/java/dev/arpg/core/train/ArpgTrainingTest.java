@@ -3,6 +3,7 @@ package dev.arpg.core.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
+import dev.arpg.core.engine.Engines;
 import dev.arpg.core.model.ArpgConfig;
 import dev.arpg.core.model.ArpgTransformer;
 import dev.arpg.core.weights.StateDict;
@@ -56,7 +57,7 @@ class ArpgTrainingTest {
 
     @Test
     void lossGoesDownAndIsLogged() throws Exception {
-        try (NDManager root = NDManager.newBaseManager()) {
+        try (NDManager root = Engines.newRootManager()) {
             Path log = tmp.resolve("loss.csv");
             List<Double> last = new java.util.ArrayList<>();
             train(root, options(30, null, log), last);
@@ -70,7 +71,7 @@ class ArpgTrainingTest {
 
     @Test
     void aResumedRunEqualsAnUninterruptedOne() {
-        try (NDManager root = NDManager.newBaseManager()) {
+        try (NDManager root = Engines.newRootManager()) {
             List<Double> losses = new java.util.ArrayList<>();
             Map<String, float[]> straight = train(root, options(10, tmp.resolve("a.safetensors"), null), losses);
             Path ckpt = tmp.resolve("b.safetensors");

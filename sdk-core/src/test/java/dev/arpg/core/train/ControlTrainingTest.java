@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDManager;
 import dev.arpg.core.control.ControlEncoder;
 import dev.arpg.core.control.ControlEncoderConfig;
+import dev.arpg.core.engine.Engines;
 import dev.arpg.core.model.ArpgTransformer;
 import dev.arpg.core.testing.TinyArpg;
 import java.io.ByteArrayOutputStream;
@@ -46,7 +47,7 @@ class ControlTrainingTest {
 
     @Test
     void theEncoderLearnsAndTheBaseModelStaysFrozen() throws Exception {
-        try (NDManager root = NDManager.newBaseManager(); ArpgTransformer base = TinyArpg.load(root);
+        try (NDManager root = Engines.newRootManager(); ArpgTransformer base = TinyArpg.load(root);
                 ControlEncoder encoder = ControlEncoder.initialized(new ControlEncoderConfig(1, 16, 1, 4, 64), 2, root);
                 NDManager state = root.newSubManager()) {
             float[] head = base.parameters().get("head.weight").toFloatArray();

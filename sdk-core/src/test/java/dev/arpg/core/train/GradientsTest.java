@@ -7,6 +7,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.arpg.core.engine.Engines;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,7 @@ class GradientsTest {
 
     @Test
     void clipsAllGradientsTogetherAndZeroesThem() {
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = Engines.newRootManager()) {
             NDArray a = m.create(new float[] {1, 2});
             NDArray b = m.create(new float[] {1, 1, 1}).reshape(3, 1);
             List<NDArray> params = List.of(a, b);
@@ -38,7 +39,7 @@ class GradientsTest {
 
     @Test
     void zeroCreatesGradientsThatWritesReach() {
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = Engines.newRootManager()) {
             NDArray p = m.create(new float[] {1, 2, 3});
             p.setRequiresGradient(true);
             try (NDArray detached = p.getGradient()) {

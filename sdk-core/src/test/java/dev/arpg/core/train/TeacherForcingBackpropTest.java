@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.arpg.api.InvalidRequestException;
+import dev.arpg.core.engine.Engines;
 import dev.arpg.core.model.ActivationRecorder;
 import dev.arpg.core.model.ArpgConfig;
 import dev.arpg.core.model.ArpgTransformer;
@@ -40,7 +41,7 @@ class TeacherForcingBackpropTest {
 
     @Test
     void queryGradientEqualsAutogradAndAFrozenModelKeepsNoGradients() {
-        try (NDManager root = NDManager.newBaseManager(); ArpgTransformer model = TinyArpg.load(root);
+        try (NDManager root = Engines.newRootManager(); ArpgTransformer model = TinyArpg.load(root);
                 NDManager m = root.newSubManager()) {
             ArpgConfig config = model.config();
             TeacherForcing.Batch batch = batch(m, config, 3);
@@ -68,7 +69,7 @@ class TeacherForcingBackpropTest {
 
     @Test
     void parameterGradientsNeedExistingGradients() {
-        try (NDManager root = NDManager.newBaseManager(); ArpgTransformer model = TinyArpg.load(root);
+        try (NDManager root = Engines.newRootManager(); ArpgTransformer model = TinyArpg.load(root);
                 NDManager m = root.newSubManager()) {
             model.parameters().values().forEach(p -> p.setRequiresGradient(true));
             TeacherForcing.Batch batch = batch(m, model.config(), 4);
@@ -89,7 +90,7 @@ class TeacherForcingBackpropTest {
 
     @Test
     void rejectsBadInputsWithClearMessages() {
-        try (NDManager root = NDManager.newBaseManager(); ArpgTransformer model = TinyArpg.load(root);
+        try (NDManager root = Engines.newRootManager(); ArpgTransformer model = TinyArpg.load(root);
                 NDManager m = root.newSubManager()) {
             TeacherForcing.Batch good = batch(m, model.config(), 5);
             TeacherForcing.Batch bad = new TeacherForcing.Batch(good.inputIds(), good.keyRows(),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.arpg.core.engine.Engines;
 import dev.arpg.core.model.ArpgTransformer;
 import dev.arpg.core.testing.Golden;
 import dev.arpg.core.testing.Tensors;
@@ -35,7 +36,7 @@ class TrainStepParityTest {
         boolean[] dropped = golden.get("class_dropped").toBooleanArray();
         assertThat(dropped).containsExactly(false, true);
 
-        try (NDManager root = NDManager.newBaseManager(); ArpgTransformer model = TinyArpg.load(root)) {
+        try (NDManager root = Engines.newRootManager(); ArpgTransformer model = TinyArpg.load(root)) {
             Map<String, NDArray> params = model.parameters();
             params.values().forEach(p -> p.setRequiresGradient(true));
             Gradients.zero(params.values());

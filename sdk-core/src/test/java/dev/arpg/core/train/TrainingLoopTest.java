@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.arpg.api.ArpgException;
+import dev.arpg.core.engine.Engines;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -63,7 +64,7 @@ class TrainingLoopTest {
 
     @Test
     void aStepWithNonFiniteGradientsIsSkippedAndTrainingGoesOn() {
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = Engines.newRootManager()) {
             Quadratic task = new Quadratic(manager, call -> call == 2);
             TrainingLoop.Outcome outcome = new TrainingLoop(options(6), quiet()).run(task, Map.of(), manager);
             float[] w = task.parameters().get("w").toFloatArray();
@@ -79,7 +80,7 @@ class TrainingLoopTest {
     void aResumedRunRedoesTheStepsLoggedAfterTheLastCheckpoint(@TempDir Path tmp) throws Exception {
         Path checkpoint = tmp.resolve("q.ckpt.safetensors");
         Path log = tmp.resolve("q-loss.csv");
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = Engines.newRootManager()) {
             TrainingOptions first = new TrainingOptions(4, new LearningRateSchedule(0.1, 0.1, 1, 6), 0, 1.0, 0, 1, 2,
                     checkpoint, log);
             new TrainingLoop(first, quiet()).run(new Quadratic(manager, call -> false), Map.of(), manager);
@@ -98,7 +99,7 @@ class TrainingLoopTest {
 
     @Test
     void repeatedNonFiniteGradientsStopTrainingWithAClearMessage() {
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = Engines.newRootManager()) {
             Quadratic task = new Quadratic(manager, call -> call >= 1);
             assertThatThrownBy(() -> new TrainingLoop(options(10), quiet()).run(task, Map.of(), manager))
                     .isInstanceOf(ArpgException.class)

@@ -3,6 +3,7 @@ package dev.arpg.core.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
+import dev.arpg.core.engine.Engines;
 import dev.arpg.core.vq.VqConfig;
 import dev.arpg.core.vq.VqModel;
 import dev.arpg.core.weights.StateDict;
@@ -49,7 +50,7 @@ class VqTrainingTest {
 
     @Test
     void reconstructionImprovesAndTheTrainedWeightsLoadBack() throws Exception {
-        try (NDManager root = NDManager.newBaseManager(); VqModel model = VqModel.initialized(TINY, 1, root);
+        try (NDManager root = Engines.newRootManager(); VqModel model = VqModel.initialized(TINY, 1, root);
                 NDManager state = root.newSubManager()) {
             Path log = tmp.resolve("vq.csv");
             TrainingOptions options = new TrainingOptions(25, new LearningRateSchedule(2e-3, 1e-4, 3, 25), 0.0, 1.0,

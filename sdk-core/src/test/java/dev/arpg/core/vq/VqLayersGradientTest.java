@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.GradientCollector;
 import dev.arpg.core.autograd.GarbageCollections;
+import dev.arpg.core.engine.Engines;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class VqLayersGradientTest {
     @ParameterizedTest(name = "{0} -> {1} channels, {2}x{2} kernel, {3}x{3} pixels")
     @CsvSource({"64, 3, 3, 32", "32, 8, 1, 8", "64, 8, 3, 16", "32, 16, 3, 16", "8, 32, 1, 8"})
     void inputGradientMatchesTheTransposedConvolution(int in, int out, int kernel, int size) {
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = Engines.newRootManager()) {
             Engine.getInstance().setRandomSeed(7);
             NDArray w = m.randomNormal(new Shape(out, in, kernel, kernel)).mul(0.05f);
             NDArray b = m.randomNormal(new Shape(out));
@@ -54,7 +55,7 @@ class VqLayersGradientTest {
 
     @Test
     void weightAndBiasGradientsOfAFewChannelConvolutionAreTheDirectOnes() {
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = Engines.newRootManager()) {
             Engine.getInstance().setRandomSeed(8);
             NDArray w = m.randomNormal(new Shape(3, 16, 3, 3)).mul(0.05f);
             NDArray b = m.randomNormal(new Shape(3));
@@ -105,7 +106,7 @@ class VqLayersGradientTest {
     /** Gradient of q.weight for fixed inputs; optionally with collections between forward and backward. */
     private static float[] attentionGradients(boolean collectGarbage) throws InterruptedException {
         int c = 32;
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = Engines.newRootManager()) {
             Engine.getInstance().setRandomSeed(9);
             Map<String, NDArray> params = new HashMap<>();
             params.put("a.norm.weight", m.ones(new Shape(c, 1, 1)));

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.arpg.core.engine.Engines;
 import dev.arpg.core.model.ActivationRecorder;
 import dev.arpg.core.testing.Golden;
 import dev.arpg.core.testing.Tensors;
@@ -29,7 +30,7 @@ class VqParityTest {
 
     @BeforeAll
     static void load() {
-        root = NDManager.newBaseManager();
+        root = Engines.newRootManager();
         model = TinyVq.load(root);
     }
 

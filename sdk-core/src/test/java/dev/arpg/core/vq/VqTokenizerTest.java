@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.arpg.api.ImageTokenizer.ResizePolicy;
 import dev.arpg.api.InvalidRequestException;
+import dev.arpg.core.engine.Engines;
 import dev.arpg.core.image.ImageTensors;
 import dev.arpg.core.model.ActivationRecorder;
 import dev.arpg.core.testing.Golden;
@@ -26,7 +27,7 @@ class VqTokenizerTest {
 
     @BeforeAll
     static void load() {
-        root = NDManager.newBaseManager();
+        root = Engines.newRootManager();
         tokenizer = VqTokenizer.load(TinyVq.config(), Golden.file("vq-tiny/model.pt"), root);
     }
 

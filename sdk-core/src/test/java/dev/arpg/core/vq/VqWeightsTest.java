@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
 import dev.arpg.api.ModelLoadException;
+import dev.arpg.core.engine.Engines;
 import dev.arpg.core.model.ActivationRecorder;
 import dev.arpg.core.testing.Golden;
 import dev.arpg.core.weights.HostTensor;
@@ -21,7 +22,7 @@ class VqWeightsTest {
 
     private static float[] decodeGoldenCodes(StateDict weights) {
         StateDict golden = StateDict.read(Golden.file("vq-tiny/decode_code.safetensors"));
-        try (NDManager root = NDManager.newBaseManager();
+        try (NDManager root = Engines.newRootManager();
                 VqModel model = VqModel.load(TinyVq.config(), weights, root)) {
             return model.decodeCode(golden.get("codes").toNDArray(root), ActivationRecorder.NONE).toFloatArray();
         }
@@ -51,7 +52,7 @@ class VqWeightsTest {
     @Test
     void rejectsTheWeightsOfAnotherModel() {
         StateDict arpg = StateDict.read(Golden.file("arpg-tiny/state_dict.safetensors"));
-        try (NDManager root = NDManager.newBaseManager()) {
+        try (NDManager root = Engines.newRootManager()) {
             assertThatThrownBy(() -> VqModel.load(TinyVq.config(), arpg, root))
                     .isInstanceOf(ModelLoadException.class)
                     .hasMessageContaining("shares no parameter");
@@ -60,7 +61,7 @@ class VqWeightsTest {
 
     @Test
     void rejectsWeightsOfAnotherSize() {
-        try (NDManager root = NDManager.newBaseManager()) {
+        try (NDManager root = Engines.newRootManager()) {
             assertThatThrownBy(() -> VqModel.load(VqConfig.VQ_16, TinyVq.weights(), root))
                     .isInstanceOf(ModelLoadException.class)
                     .hasMessageContaining("shape mismatches")
@@ -80,7 +81,7 @@ class VqWeightsTest {
         }
         Path file = dir.resolve("partial.safetensors");
         SafetensorsWriter.write(file, partial, Map.of());
-        try (NDManager root = NDManager.newBaseManager()) {
+        try (NDManager root = Engines.newRootManager()) {
             assertThatThrownBy(() -> VqModel.load(TinyVq.config(), StateDict.read(file), root))
                     .isInstanceOf(ModelLoadException.class)
                     .hasMessageContaining("missing keys (2): [decoder.conv_out.weight, decoder.conv_out.bias]");

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.arpg.api.ModelLoadException;
+import dev.arpg.core.engine.Engines;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +51,7 @@ class HostTensorTest {
 
     @Test
     void toNDArrayWidensHalfTypesToFloat32() {
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = Engines.newRootManager()) {
             NDArray bf = halves(TensorType.BF16, 0x3F80, 0xC000).toNDArray(manager);
             assertThat(bf.getDataType()).isEqualTo(DataType.FLOAT32);
             assertThat(bf.toFloatArray()).containsExactly(1f, -2f);
@@ -63,7 +64,7 @@ class HostTensorTest {
 
     @Test
     void toNDArrayKeepsValuesShapeAndType() {
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = Engines.newRootManager()) {
             NDArray f = HostTensor.ofFloats(new long[] {2, 3}, new float[] {1, 2, 3, 4, 5, 6.5f}).toNDArray(manager);
             assertThat(f.getDataType()).isEqualTo(DataType.FLOAT32);
             assertThat(f.getShape().getShape()).containsExactly(2, 3);

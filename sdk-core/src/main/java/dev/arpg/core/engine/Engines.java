@@ -1,0 +1,114 @@
+package dev.arpg.core.engine;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Where the SDK opens the engine: every root manager of the SDK comes from {@link #newRootManager},
+ * whose first call prepares libtorch for this CPU.
+ *
+ * <p>On an x86-64 Linux CPU that is not Intel's (AMD EPYC and Ryzen, Hygon), the oneMKL inside
+ * libtorch runs a generic code path for float32 products instead of the AVX-512 or AVX2 kernels the
+ * CPU supports. The first call therefore lets MKL pick its kernels from the CPU's features as it does
+ * on Intel CPUs ({@link MklIntelPath}): 2.5x the matmul rate and twice the training throughput on the
+ * benchmark's AMD EPYC (docs/benchmarks.md, session 15). This needs the JVM options {@code
+ * --add-modules jdk.incubator.foreign --enable-native-access=ALL-UNNAMED} (the {@code ./arpg}
+ * launcher and the tests pass them; without them one INFO log line says what is lost) and must
+ * happen before libtorch's first product in the process, so open the SDK's managers here before any
+ * other DJL work. Set the system property {@value #MKL_PROPERTY} to {@code false} to leave MKL as it
+ * is. Nothing changes on Intel CPUs or GPUs' own kernels; results are equal up to float32 summation
+ * order.
+ */
+public final class Engines {
+    /** System property: {@code false} leaves libtorch's MKL on its generic path on non-Intel CPUs. */
+    public static final String MKL_PROPERTY = "arpg.mkl.cpuKernels";
+    private static final System.Logger LOG = System.getLogger(Engines.class.getName());
+    private static String preparation;
+
+    private Engines() {
+    }
+
+    /**
+     * A root manager on a device, with the engine prepared (see the class comment).
+     *
+     * @param device the device
+     * @return a new base manager; close it to free everything under it
+     */
+    public static NDManager newRootManager(Device device) {
+        prepare();
+        return NDManager.newBaseManager(device);
+    }
+
+    /**
+     * A root manager on the engine's default device, with the engine prepared.
+     *
+     * @return a new base manager; close it to free everything under it
+     */
+    public static NDManager newRootManager() {
+        prepare();
+        return NDManager.newBaseManager();
+    }
+
+    /**
+     * Loads the engine and, on its first call, prepares libtorch's MKL for this CPU.
+     *
+     * @return what the preparation did, in words (the same on every call)
+     */
+    public static synchronized String prepare() {
+        if (preparation == null) {
+            Engine.getInstance();
+            preparation = prepareMkl();
+            LOG.log(System.Logger.Level.DEBUG, preparation);
+        }
+        return preparation;
+    }
+
+    private static String prepareMkl() {
+        if (!Boolean.parseBoolean(System.getProperty(MKL_PROPERTY, "true"))) {
+            return "MKL left as it is (" + MKL_PROPERTY + "=false)";
+        }
+        String arch = System.getProperty("os.arch");
+        if (!System.getProperty("os.name").equals("Linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+            return "MKL left as it is (not x86-64 Linux)";
+        }
+        String vendor = cpuVendor();
+        if (vendor.equals("GenuineIntel") || vendor.isEmpty()) {
+            return "MKL picks its kernels itself (CPU vendor " + (vendor.isEmpty() ? "unknown" : vendor) + ")";
+        }
+        if (ModuleLayer.boot().findModule("jdk.incubator.foreign").isEmpty()) {
+            String lost = "libtorch's MKL runs its generic, slower code path on this " + vendor + " CPU: start the JVM "
+                    + "with --add-modules jdk.incubator.foreign --enable-native-access=ALL-UNNAMED to let it use the "
+                    + "CPU's own kernels";
+            LOG.log(System.Logger.Level.INFO, lost);
+            return lost;
+        }
+        try {
+            return MklIntelPath.apply() + " (CPU vendor " + vendor + ")";
+        } catch (IllegalCallerException e) {
+            String lost = "libtorch's MKL runs its generic, slower code path on this " + vendor + " CPU: add the JVM "
+                    + "option --enable-native-access=ALL-UNNAMED to let it use the CPU's own kernels";
+            LOG.log(System.Logger.Level.INFO, lost);
+            return lost;
+        } catch (RuntimeException e) {
+            String failed = "MKL left as it is: " + e.getMessage();
+            LOG.log(System.Logger.Level.WARNING, failed, e);
+            return failed;
+        }
+    }
+
+    private static String cpuVendor() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(line -> line.toLowerCase(Locale.ROOT).startsWith("vendor_id"))
+                    .map(line -> line.substring(line.indexOf(':') + 1).trim())
+                    .findFirst().orElse("");
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
