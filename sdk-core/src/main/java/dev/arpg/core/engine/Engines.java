@@ -68,6 +68,17 @@ public final class Engines {
         return preparation;
     }
 
+    /**
+     * Whether the preparation switched libtorch's MKL to the CPU's own kernels (so that its products
+     * of few rows are faster than the Java ones, docs/benchmarks.md session 15). Prepares the engine
+     * if that has not happened yet.
+     *
+     * @return true on a non-Intel CPU whose MKL was switched; false elsewhere
+     */
+    public static boolean switchedMklToCpuKernels() {
+        return prepare().startsWith(MklIntelPath.SWITCHED);
+    }
+
     private static String prepareMkl() {
         if (!Boolean.parseBoolean(System.getProperty(MKL_PROPERTY, "true"))) {
             return "MKL left as it is (" + MKL_PROPERTY + "=false)";

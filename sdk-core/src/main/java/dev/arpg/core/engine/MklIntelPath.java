@@ -40,6 +40,8 @@ final class MklIntelPath {
     /** {@code mov eax, 1; ret}, little-endian, in the low six bytes. */
     private static final long RETURN_ONE = 0x0000_C300_0000_01B8L;
     private static final long LOW_SIX_BYTES = 0x0000_FFFF_FFFF_FFFFL;
+    /** What {@link #apply} returns when it switched MKL. */
+    static final String SWITCHED = "MKL takes its CPU-specific kernels on this non-Intel CPU";
 
     private MklIntelPath() {
     }
@@ -86,7 +88,7 @@ final class MklIntelPath {
         MemorySegment code = check.asSegment(Long.BYTES, ResourceScope.globalScope());
         long before = MemoryAccess.getLong(code);
         if ((before & LOW_SIX_BYTES) == RETURN_ONE) {
-            return "MKL already takes its CPU-specific kernels";
+            return SWITCHED + " (switched before)";
         }
         if ((before & 0xFFFF) != 0x058B) {
             return VENDOR_CHECK + " does not start with the expected instruction; MKL left as it is";
@@ -105,7 +107,7 @@ final class MklIntelPath {
                 throw new IllegalStateException("the code page of " + VENDOR_CHECK + " could not be made read-only");
             }
         }
-        return "MKL takes its CPU-specific kernels on this non-Intel CPU";
+        return SWITCHED;
     }
 
     private static MethodHandle libc(CLinker linker, String name, FunctionDescriptor descriptor, Class<?> returns,

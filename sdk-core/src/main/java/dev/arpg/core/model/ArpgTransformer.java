@@ -10,6 +10,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import dev.arpg.api.ModelLoadException;
 import dev.arpg.core.autograd.Autograd;
+import dev.arpg.core.engine.Engines;
 import dev.arpg.core.weights.StateDict;
 import dev.arpg.core.weights.WeightBinding;
 import java.lang.management.ManagementFactory;
@@ -36,18 +37,25 @@ import java.util.Set;
  * array a call creates belongs to the manager of the caller's input arrays.
  */
 public final class ArpgTransformer implements AutoCloseable {
+    /**
+     * Whether libtorch's MKL runs the CPU's own kernels because {@link Engines} switched it (on
+     * non-Intel CPUs). Then its products beat the Java ones at every row count and its transposed
+     * form is ahead from 10 rows (docs/benchmarks.md, session 15); otherwise from 16.
+     */
+    private static final boolean MKL_CPU_KERNELS = Engines.switchedMklToCpuKernels();
     /** Rows from which {@link #project} multiplies in the transposed order. */
-    private static final int TALL_SKINNY_ROWS = 16;
+    private static final int TALL_SKINNY_ROWS = MKL_CPU_KERNELS ? 10 : 16;
     /**
      * Rows from 2 to {@code FewRowProduct.FEWER_ROWS_THAN} - 1 go to {@link #FEW_ROWS} (one row is
      * libtorch's GEMV, as fast).
      */
     private static final int FEW_ROWS_FROM = 2;
     /**
-     * The Java Vector API product for fewer rows, or {@code null} when the JVM runs without the
-     * module {@code jdk.incubator.vector} (then libtorch's {@code linear} is used).
+     * The Java Vector API product for fewer rows, or {@code null} when libtorch's MKL runs the CPU's
+     * own kernels or the JVM runs without the module {@code jdk.incubator.vector} (then libtorch's
+     * products are used).
      */
-    private static final FewRowProduct FEW_ROWS = fewRowProduct();
+    private static final FewRowProduct FEW_ROWS = MKL_CPU_KERNELS ? null : fewRowProduct();
 
     private final ArpgConfig config;
     private final NDManager manager;
@@ -453,7 +461,7 @@ public final class ArpgTransformer implements AutoCloseable {
      * {@code x @ w^T} for the decoding path, in the form that is fastest for its row count
      * (docs/benchmarks.md): from {@value #FEW_ROWS_FROM} rows to fewer than
      * {@code FewRowProduct.FEWER_ROWS_THAN} (which depends on the vector width) on the Java Vector
-     * API ({@link FewRowProduct}, when the module is present); otherwise, from {@value #TALL_SKINNY_ROWS}
+     * API ({@link FewRowProduct}, when it is used); otherwise, from {@link #TALL_SKINNY_ROWS}
      * rows as {@code (w @ x^T)^T}, the tall-skinny product libtorch's CPU GEMM runs faster than
      * {@code linear}'s short-wide one; otherwise {@code linear}. Equal up to float summation order.
      * The product is attached to {@code x}'s manager (a result belongs to its first input's, here
