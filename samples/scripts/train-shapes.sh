@@ -4,7 +4,6 @@
 # 100 steps into work/shapes and resumes when run again, so the script can run in pieces.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export OMP_WAIT_POLICY=PASSIVE
 ./arpg train vq --work work/shapes --steps 1200 --batch 32 --lr 2e-3
 export ARPG_NO_BUILD=1
 # The transformer in one run on one schedule; with --ema, arpg.safetensors holds the averaged

@@ -1,8 +1,8 @@
 package dev.arpg.samples.bench;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.arpg.core.engine.Engines;
 import dev.arpg.core.model.ArpgConfig;
 import dev.arpg.core.model.ArpgTransformer;
 import dev.arpg.core.train.AdamW;
@@ -64,7 +64,7 @@ final class TrainingBench {
 
     private static void step(ArpgTrainingTask task, AdamW optimizer, SplittableRandom random) {
         Gradients.zero(task.parameters().values());
-        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        try (GradientCollector collector = Engines.engine().newGradientCollector()) {
             task.step(random, collector);
         }
         Gradients.clip(task.parameters().values(), 1.0);

@@ -1,9 +1,9 @@
 package dev.arpg.core.inject;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import dev.arpg.api.InvalidRequestException;
 import dev.arpg.api.ModelLoadException;
+import dev.arpg.core.engine.Engines;
 import java.util.Locale;
 
 /** Parses device names and checks that the engine can use them. */
@@ -28,7 +28,7 @@ public final class Devices {
             throw new InvalidRequestException("unknown device '" + name + "' (use cpu, gpu or gpu:N)");
         }
         int index = n.contains(":") ? Integer.parseInt(n.substring(4)) : 0;
-        int visible = Engine.getInstance().getGpuCount();
+        int visible = Engines.engine().getGpuCount();
         if (index >= visible) {
             throw new ModelLoadException("device " + n + " asked for, but PyTorch sees " + visible + " GPU(s): put the"
                     + " CUDA natives (ai.djl.pytorch:pytorch-native-cu* with the linux-x86_64 classifier) on the class"

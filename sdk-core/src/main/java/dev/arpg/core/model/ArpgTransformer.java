@@ -1,6 +1,5 @@
 package dev.arpg.core.model;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -138,7 +137,7 @@ public final class ArpgTransformer implements AutoCloseable {
      * @return the model; close it to free its weights
      */
     public static ArpgTransformer random(ArpgConfig config, long seed, NDManager parent) {
-        Engine.getInstance().setRandomSeed((int) (seed ^ (seed >>> 32)));
+        Engines.engine().setRandomSeed((int) (seed ^ (seed >>> 32)));
         return build(config, parent, (names, shape, m) -> shape.dimension() == 1
                 ? m.ones(shape, DataType.FLOAT32)
                 : m.randomNormal(0f, 0.02f, shape, DataType.FLOAT32));

@@ -1,10 +1,10 @@
 package dev.arpg.core.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.arpg.core.autograd.Autograd;
+import dev.arpg.core.engine.Engines;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -89,7 +89,7 @@ public final class Gradients {
     /** Allocates zero gradients through one autograd pass of {@code sum(0 * p.sum())}. */
     private static void create(List<NDArray> params) {
         try (NDManager scope = params.get(0).getManager().newSubManager();
-                GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                GradientCollector collector = Engines.engine().newGradientCollector()) {
             NDArray total = null;
             for (NDArray p : params) {
                 NDArray sum = p.sum();

@@ -1,10 +1,10 @@
 package dev.arpg.core.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.arpg.api.ArpgException;
+import dev.arpg.core.engine.Engines;
 import java.io.IOException;
 import dev.arpg.core.console.ProgressBar;
 import java.io.PrintStream;
@@ -70,7 +70,7 @@ public final class TrainingLoop {
             SplittableRandom random = new SplittableRandom(options.seed() * 0x9E3779B97F4A7C15L + step);
             Map<String, Double> losses;
             Gradients.zero(params.values());
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            try (GradientCollector collector = Engines.engine().newGradientCollector()) {
                 losses = task.step(random, collector);
             }
             loss = losses.get("loss");

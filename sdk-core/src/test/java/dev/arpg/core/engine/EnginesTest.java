@@ -7,8 +7,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
+import java.lang.invoke.MethodType;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import jdk.incubator.foreign.CLinker;
+import jdk.incubator.foreign.FunctionDescriptor;
+import jdk.incubator.foreign.MemoryAddress;
+import jdk.incubator.foreign.ResourceScope;
 import org.junit.jupiter.api.Test;
 
 class EnginesTest {
@@ -25,9 +31,48 @@ class EnginesTest {
         assertThat(Engines.prepare()).isSameAs(preparation);
         if (nonIntelX86Linux()) {
             // the tests run with --add-modules jdk.incubator.foreign --enable-native-access=ALL-UNNAMED
-            assertThat(preparation).startsWith("MKL takes its CPU-specific kernels");
+            assertThat(preparation).startsWith("MKL takes its CPU-specific kernels on this non-Intel CPU (CPU vendor");
         } else {
             assertThat(preparation).doesNotContain("takes its CPU-specific kernels on this non-Intel CPU");
+        }
+    }
+
+    @Test
+    void whereMklIsSwitchedLibtorchsOpenMpThreadsSpinBeforeSleepingElsewhereTheySleepAtOnce() throws Throwable {
+        String preparation = Engines.prepare();
+        if (System.getenv("OMP_WAIT_POLICY") != null || System.getenv("GOMP_SPINCOUNT") != null) {
+            assertThat(preparation).contains("wait as the environment says");
+            return;
+        }
+        if (nonIntelX86Linux()) {
+            assertThat(preparation).endsWith("GOMP_SPINCOUNT=" + Engines.SPINS);
+            assertThat(nativeEnvironment("GOMP_SPINCOUNT")).isEqualTo(Engines.SPINS);
+            // libgomp read it: after a product on two threads, the idle one spins while we sleep
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            try (NDManager m = Engines.newRootManager()) {
+                NDArray a = m.randomUniform(-1, 1, new Shape(512, 512));
+                a.matMul(a).close();
+                Thread.sleep(1000);
+                long before = os.getProcessCpuTime();
+                a.matMul(a).close();
+                Thread.sleep(500);
+                assertThat(os.getProcessCpuTime() - before).as("CPU ns used across a 500 ms sleep")
+                        .isGreaterThan(250_000_000L);
+            }
+        } else if (System.getProperty("os.name").equals("Linux")) {
+            assertThat(nativeEnvironment("OMP_WAIT_POLICY")).isEqualTo("PASSIVE");
+        }
+    }
+
+    /** The C library's view of the environment, which libgomp reads (Java's is a copy from startup). */
+    private static String nativeEnvironment(String name) throws Throwable {
+        MemoryAddress getenv = CLinker.systemLookup().lookup("getenv").orElseThrow();
+        var call = CLinker.getInstance().downcallHandle(getenv, MethodType.methodType(MemoryAddress.class,
+                MemoryAddress.class), FunctionDescriptor.of(CLinker.C_POINTER, CLinker.C_POINTER));
+        try (ResourceScope scope = ResourceScope.newConfinedScope()) {
+            MemoryAddress value = (MemoryAddress) call.invokeExact(CLinker.toCString(name, scope).address());
+            return value.equals(MemoryAddress.NULL) ? null : CLinker.toJavaString(value);
         }
     }
 
