@@ -39,11 +39,11 @@ public final class ArpgTransformer implements AutoCloseable {
     /**
      * Whether libtorch's MKL runs the CPU's own kernels because {@link Engines} switched it (on
      * non-Intel CPUs). Then its products beat the Java ones at every row count and its transposed
-     * form is ahead from 10 rows (docs/benchmarks.md, session 15); otherwise from 16.
+     * form is ahead from 8 rows (docs/benchmarks.md, sessions 15-16); otherwise from 16.
      */
     private static final boolean MKL_CPU_KERNELS = Engines.switchedMklToCpuKernels();
     /** Rows from which {@link #project} multiplies in the transposed order. */
-    private static final int TALL_SKINNY_ROWS = MKL_CPU_KERNELS ? 10 : 16;
+    private static final int TALL_SKINNY_ROWS = MKL_CPU_KERNELS ? 8 : 16;
     /**
      * Rows from 2 to {@code FewRowProduct.FEWER_ROWS_THAN} - 1 go to {@link #FEW_ROWS} (one row is
      * libtorch's GEMV, as fast).
