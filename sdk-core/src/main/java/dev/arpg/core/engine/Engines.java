@@ -87,10 +87,11 @@ public final class Engines {
      */
     public static synchronized String prepare() {
         if (preparation == null) {
-            String reasonToLeaveMkl = reasonToLeaveMkl();
+            String vendor = cpuVendor();
+            String reasonToLeaveMkl = reasonToLeaveMkl(vendor);
             String waiting = prepareOpenMp(reasonToLeaveMkl == null);
             Engine.getInstance();
-            preparation = (reasonToLeaveMkl == null ? switchMkl() : reasonToLeaveMkl) + "; " + waiting;
+            preparation = (reasonToLeaveMkl == null ? switchMkl(vendor) : reasonToLeaveMkl) + "; " + waiting;
             LOG.log(System.Logger.Level.DEBUG, preparation);
         }
         return preparation;
@@ -108,18 +109,17 @@ public final class Engines {
     }
 
     /** Why MKL is left as it is, or {@code null} when it is to be switched. */
-    private static String reasonToLeaveMkl() {
-        if (!Boolean.parseBoolean(System.getProperty(MKL_PROPERTY, "true"))) {
+    private static String reasonToLeaveMkl(String vendor) {
+        if (!enabled()) {
             return "MKL left as it is (" + MKL_PROPERTY + "=false)";
         }
         if (!x86Linux()) {
             return "MKL left as it is (not x86-64 Linux)";
         }
-        String vendor = cpuVendor();
         if (vendor.equals("GenuineIntel") || vendor.isEmpty()) {
             return "MKL picks its kernels itself (CPU vendor " + (vendor.isEmpty() ? "unknown" : vendor) + ")";
         }
-        if (ModuleLayer.boot().findModule("jdk.incubator.foreign").isEmpty()) {
+        if (!foreignApi()) {
             String lost = "libtorch's MKL runs its generic, slower code path on this " + vendor + " CPU: start the JVM "
                     + "with --add-modules jdk.incubator.foreign --enable-native-access=ALL-UNNAMED to let it use the "
                     + "CPU's own kernels";
@@ -129,11 +129,11 @@ public final class Engines {
         return null;
     }
 
-    private static String switchMkl() {
+    private static String switchMkl(String vendor) {
         try {
-            return MklIntelPath.apply() + " (CPU vendor " + cpuVendor() + ")";
+            return MklIntelPath.apply() + " (CPU vendor " + vendor + ")";
         } catch (IllegalCallerException e) {
-            String lost = "libtorch's MKL runs its generic, slower code path on this " + cpuVendor() + " CPU: add the "
+            String lost = "libtorch's MKL runs its generic, slower code path on this " + vendor + " CPU: add the "
                     + "JVM option --enable-native-access=ALL-UNNAMED to let it use the CPU's own kernels";
             LOG.log(System.Logger.Level.INFO, lost);
             return lost;
@@ -151,8 +151,7 @@ public final class Engines {
                 return "OpenMP threads wait as the environment says (" + name + "=" + System.getenv(name) + ")";
             }
         }
-        if (!Boolean.parseBoolean(System.getProperty(MKL_PROPERTY, "true")) || !x86Linux()
-                || ModuleLayer.boot().findModule("jdk.incubator.foreign").isEmpty()) {
+        if (!enabled() || !x86Linux() || !foreignApi()) {
             return "OpenMP threads wait as libgomp's defaults say";
         }
         try {
@@ -164,6 +163,14 @@ public final class Engines {
             LOG.log(System.Logger.Level.WARNING, failed, e);
             return failed;
         }
+    }
+
+    private static boolean enabled() {
+        return Boolean.parseBoolean(System.getProperty(MKL_PROPERTY, "true"));
+    }
+
+    private static boolean foreignApi() {
+        return ModuleLayer.boot().findModule("jdk.incubator.foreign").isPresent();
     }
 
     private static boolean x86Linux() {

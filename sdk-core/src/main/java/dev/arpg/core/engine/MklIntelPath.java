@@ -1,10 +1,6 @@
 package dev.arpg.core.engine;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodType;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import jdk.incubator.foreign.CLinker;
@@ -30,7 +26,6 @@ import jdk.incubator.foreign.ResourceScope;
  * chose then).
  */
 final class MklIntelPath {
-    private static final String LIBRARY = "/libtorch_cpu.so";
     private static final String VENDOR_CHECK = "mkl_serv_intel_cpu_true";
     private static final int RTLD_LAZY = 1;
     private static final int RTLD_NOLOAD = 4;
@@ -54,25 +49,24 @@ final class MklIntelPath {
      *     {@code --enable-native-access=ALL-UNNAMED} (or the SDK's module)
      */
     static String apply() {
-        Optional<Path> library = loadedLibrary();
+        Optional<Path> library = CLibrary.mappedLibtorch();
         if (library.isEmpty()) {
             return "libtorch_cpu.so is not mapped in this process; MKL left as it is";
         }
-        CLinker linker = CLinker.getInstance();
         try (ResourceScope scope = ResourceScope.newConfinedScope()) {
-            MemoryAddress handle = (MemoryAddress) libc(linker, "dlopen", FunctionDescriptor.of(CLinker.C_POINTER,
+            MemoryAddress handle = (MemoryAddress) CLibrary.function("dlopen", FunctionDescriptor.of(CLinker.C_POINTER,
                     CLinker.C_POINTER, CLinker.C_INT), MemoryAddress.class, MemoryAddress.class, int.class)
                     .invokeExact(CLinker.toCString(library.get().toString(), scope).address(), RTLD_LAZY | RTLD_NOLOAD);
             if (handle.equals(MemoryAddress.NULL)) {
                 return "cannot open " + library.get() + "; MKL left as it is";
             }
-            MemoryAddress check = (MemoryAddress) libc(linker, "dlsym", FunctionDescriptor.of(CLinker.C_POINTER,
+            MemoryAddress check = (MemoryAddress) CLibrary.function("dlsym", FunctionDescriptor.of(CLinker.C_POINTER,
                     CLinker.C_POINTER, CLinker.C_POINTER), MemoryAddress.class, MemoryAddress.class, MemoryAddress.class)
                     .invokeExact(handle, CLinker.toCString(VENDOR_CHECK, scope).address());
             if (check.equals(MemoryAddress.NULL)) {
                 return "this libtorch has no " + VENDOR_CHECK + "; MKL left as it is";
             }
-            return patch(linker, check);
+            return patch(check);
         } catch (IllegalCallerException | IllegalStateException e) {
             throw e;
         } catch (Throwable e) {
@@ -80,7 +74,7 @@ final class MklIntelPath {
         }
     }
 
-    private static String patch(CLinker linker, MemoryAddress check) throws Throwable {
+    private static String patch(MemoryAddress check) throws Throwable {
         long address = check.toRawLongValue();
         if (address % Long.BYTES != 0) {
             return VENDOR_CHECK + " is not 8-byte aligned; MKL left as it is";
@@ -93,7 +87,7 @@ final class MklIntelPath {
         if ((before & 0xFFFF) != 0x058B) {
             return VENDOR_CHECK + " does not start with the expected instruction; MKL left as it is";
         }
-        MethodHandle mprotect = libc(linker, "mprotect", FunctionDescriptor.of(CLinker.C_INT, CLinker.C_POINTER,
+        MethodHandle mprotect = CLibrary.function("mprotect", FunctionDescriptor.of(CLinker.C_INT, CLinker.C_POINTER,
                 CLinker.C_LONG, CLinker.C_INT), int.class, MemoryAddress.class, long.class, int.class);
         MemoryAddress page = MemoryAddress.ofLong(address & -PAGE);
         if ((int) mprotect.invokeExact(page, PAGE, PROT_READ_WRITE_EXEC) != 0) {
@@ -108,23 +102,5 @@ final class MklIntelPath {
             }
         }
         return SWITCHED;
-    }
-
-    private static MethodHandle libc(CLinker linker, String name, FunctionDescriptor descriptor, Class<?> returns,
-            Class<?>... parameters) {
-        MemoryAddress symbol = CLinker.systemLookup().lookup(name)
-                .orElseThrow(() -> new IllegalStateException("the C library has no " + name));
-        return linker.downcallHandle(symbol, MethodType.methodType(returns, parameters), descriptor);
-    }
-
-    private static Optional<Path> loadedLibrary() {
-        try {
-            return Files.readAllLines(Path.of("/proc/self/maps")).stream()
-                    .filter(line -> line.endsWith(LIBRARY) && line.contains("/"))
-                    .map(line -> Path.of(line.substring(line.indexOf('/'))))
-                    .findFirst();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,11 +1,6 @@
 package dev.arpg.core.engine;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodType;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import jdk.incubator.foreign.CLinker;
 import jdk.incubator.foreign.FunctionDescriptor;
 import jdk.incubator.foreign.MemoryAddress;
@@ -21,8 +16,6 @@ import jdk.incubator.foreign.ResourceScope;
  * when {@link Engines} has found the module.
  */
 final class OpenMpWaiting {
-    private static final String LIBRARY = "/libtorch_cpu.so";
-
     private OpenMpWaiting() {
     }
 
@@ -36,18 +29,14 @@ final class OpenMpWaiting {
      *     {@code --enable-native-access=ALL-UNNAMED} (or the SDK's module)
      */
     static String set(String name, String value) {
-        if (libtorchLoaded()) {
+        if (CLibrary.mappedLibtorch().isPresent()) {
             return "libtorch was loaded before the SDK prepared it, so its OpenMP threads wait as libgomp's "
                     + "defaults say";
         }
-        CLinker linker = CLinker.getInstance();
-        MemoryAddress setenv = CLinker.systemLookup().lookup("setenv")
-                .orElseThrow(() -> new IllegalStateException("the C library has no setenv"));
-        MethodHandle call = linker.downcallHandle(setenv,
-                MethodType.methodType(int.class, MemoryAddress.class, MemoryAddress.class, int.class),
-                FunctionDescriptor.of(CLinker.C_INT, CLinker.C_POINTER, CLinker.C_POINTER, CLinker.C_INT));
+        MethodHandle setenv = CLibrary.function("setenv", FunctionDescriptor.of(CLinker.C_INT, CLinker.C_POINTER,
+                CLinker.C_POINTER, CLinker.C_INT), int.class, MemoryAddress.class, MemoryAddress.class, int.class);
         try (ResourceScope scope = ResourceScope.newConfinedScope()) {
-            int result = (int) call.invokeExact(CLinker.toCString(name, scope).address(),
+            int result = (int) setenv.invokeExact(CLinker.toCString(name, scope).address(),
                     CLinker.toCString(value, scope).address(), 1);
             if (result != 0) {
                 throw new IllegalStateException("setenv(" + name + ") failed");
@@ -58,13 +47,5 @@ final class OpenMpWaiting {
             throw new IllegalStateException("calling the C library failed", e);
         }
         return "libtorch's OpenMP threads wait with " + name + "=" + value;
-    }
-
-    private static boolean libtorchLoaded() {
-        try {
-            return Files.readAllLines(Path.of("/proc/self/maps")).stream().anyMatch(line -> line.endsWith(LIBRARY));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
