@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
-import java.lang.invoke.MethodType;
+import java.lang.invoke.MethodHandle;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,11 +67,10 @@ class EnginesTest {
 
     /** The C library's view of the environment, which libgomp reads (Java's is a copy from startup). */
     private static String nativeEnvironment(String name) throws Throwable {
-        MemoryAddress getenv = CLinker.systemLookup().lookup("getenv").orElseThrow();
-        var call = CLinker.getInstance().downcallHandle(getenv, MethodType.methodType(MemoryAddress.class,
-                MemoryAddress.class), FunctionDescriptor.of(CLinker.C_POINTER, CLinker.C_POINTER));
+        MethodHandle getenv = CLibrary.function("getenv", FunctionDescriptor.of(CLinker.C_POINTER, CLinker.C_POINTER),
+                MemoryAddress.class, MemoryAddress.class);
         try (ResourceScope scope = ResourceScope.newConfinedScope()) {
-            MemoryAddress value = (MemoryAddress) call.invokeExact(CLinker.toCString(name, scope).address());
+            MemoryAddress value = (MemoryAddress) getenv.invokeExact(CLinker.toCString(name, scope).address());
             return value.equals(MemoryAddress.NULL) ? null : CLinker.toJavaString(value);
         }
     }
