@@ -7,7 +7,7 @@ F.scaled_dot_product_attention composed as softmax(q k^T / sqrt(d)) v (PyTorch 1
 
     /usr/bin/python3 docs/reference-bench/bench_reference.py --arpg /path/to/models/arpg.py
 
-Prints one line per measurement; --out writes them as JSON.
+Prints one line per measurement; --out writes them as JSON. --steps-list '' times training only.
 """
 import argparse
 import importlib.util
@@ -118,12 +118,15 @@ def main():
     parser.add_argument("--steps-list", default="64,256")
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--train-steps", type=int, default=10)
+    parser.add_argument("--train-warm-up", type=int, default=20,
+                        help="untimed training steps first (the Java bench's default; PyTorch is steady after 1-2)")
     parser.add_argument("--out")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     install_shims()
     arpg = load(args.arpg, "reference_arpg")
-    results = {"torch": torch.__version__, "threads": args.threads}
+    results = {"torch": torch.__version__, "threads": args.threads, "train_warm_up": args.train_warm_up,
+               "train_steps": args.train_steps}
 
     def report(key, value, text):
         results[key] = value
@@ -131,7 +134,7 @@ def main():
 
     if args.train_steps > 0:
         for dropout in (True, False):
-            rate = time_training(arpg, args.train_steps, 3, dropout)
+            rate = time_training(arpg, args.train_steps, args.train_warm_up, dropout)
             report("train_samples_per_s" + ("" if dropout else "_no_dropout"), rate,
                    "training dim 256 x 8 layers, batch 32%s: %.1f samples/s"
                    % ("" if dropout else " (dropout 0)", rate))
@@ -142,7 +145,7 @@ def main():
     # the reference zeroes the head at init; random weights everywhere, as the Java bench has
     torch.nn.init.normal_(model.head.weight, std=0.02)
     report("rss_after_load_mb", peak_rss_mb(), "peak RSS after loading ARPG-L: %.0f MB" % peak_rss_mb())
-    for steps in [int(s) for s in args.steps_list.split(",")]:
+    for steps in [int(s) for s in args.steps_list.split(",") if s]:
         for batch in [int(b) for b in args.batches.split(",")]:
             seconds = time_generation(model, batch, steps, args.repeats, 1)
             report("gen_b%d_s%d_s_per_image" % (batch, steps), seconds / batch,

@@ -3,6 +3,7 @@ package dev.arpg.samples.bench;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import dev.arpg.api.InvalidRequestException;
 import dev.arpg.core.engine.Engines;
 import dev.arpg.core.model.ArpgTransformer;
 import java.io.IOException;
@@ -45,13 +46,18 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Timed generations per point; the fastest is reported. Default: ${DEFAULT-VALUE}.")
     int repeats;
 
-    @Option(names = "--train-steps", description = "Timed training steps (0 skips training). Default: 5 (--quick: 2).")
+    @Option(names = "--train-steps", description = "Timed training steps (0 skips training). Default: 10 (--quick: 5).")
     Integer trainSteps;
+
+    @Option(names = "--train-warm-up", defaultValue = "" + TrainingBench.DEFAULT_WARM_UP, paramLabel = "N",
+            description = "Untimed training steps before the timed ones (the JIT compiles the step's Java parts"
+                    + " over its first 10-20). Default: ${DEFAULT-VALUE}.")
+    int trainWarmUp;
 
     @Option(names = "--vq-images", description = "Timed VQ-16 decodes (0 skips). Default: 3 (--quick: 1).")
     Integer vqImages;
 
-    @Option(names = "--quick", description = "64 steps only, 2 training steps, 1 VQ decode.")
+    @Option(names = "--quick", description = "64 steps only, 5 timed training steps, 1 VQ decode.")
     boolean quick;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of weights, orders and draws. Default: ${DEFAULT-VALUE}.")
@@ -74,6 +80,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (trainWarmUp < 0) {
+            throw new InvalidRequestException("--train-warm-up must be >= 0, got " + trainWarmUp);
+        }
         useAllCores();
         BenchReport report = new BenchReport(model);
         try (NDManager root = Engines.newRootManager()) {
@@ -97,9 +106,10 @@ public final class BenchCommand implements Callable<Integer> {
             if (decodes > 0) {
                 report.vqDecode(VqDecodeBench.imagesPerSecond(root, decodes, seed));
             }
-            int training = trainSteps != null ? trainSteps : quick ? 2 : 5;
+            int training = trainSteps != null ? trainSteps : quick ? 5 : 10;
             if (training > 0) {
-                report.training(TrainingBench.samplesPerSecond(root, training, seed));
+                double rate = TrainingBench.samplesPerSecond(root, trainWarmUp, training, seed);
+                report.training(trainWarmUp, training, rate);
             }
             report.matmulAfter(MachineProbe.matmulGflops(root, 10));
         }

@@ -22,6 +22,8 @@ final class BenchReport {
     private double matmulBefore;
     private double matmulAfter;
     private double trainingSamplesPerSecond = -1;
+    private int trainingWarmUpSteps;
+    private int trainingSteps;
     private double vqImagesPerSecond = -1;
     private int threads;
     private String engine = "";
@@ -57,7 +59,9 @@ final class BenchReport {
         this.vqImagesPerSecond = imagesPerSecond;
     }
 
-    void training(double samplesPerSecond) {
+    void training(int warmUpSteps, int steps, double samplesPerSecond) {
+        this.trainingWarmUpSteps = warmUpSteps;
+        this.trainingSteps = steps;
         this.trainingSamplesPerSecond = samplesPerSecond;
     }
 
@@ -130,6 +134,8 @@ final class BenchReport {
         training.addProperty("batch", TrainingBench.BATCH);
         training.addProperty("update", "gradient clipping + AdamW (the real training step)");
         if (trainingSamplesPerSecond >= 0) {
+            training.addProperty("warmUpSteps", trainingWarmUpSteps);
+            training.addProperty("timedSteps", trainingSteps);
             training.addProperty("samplesPerSecond", trainingSamplesPerSecond);
         }
         json.add("training", training);
@@ -162,8 +168,9 @@ final class BenchReport {
                         vqImagesPerSecond, 1 / vqImagesPerSecond)
                 : String.format(Locale.ROOT, "%nVQ decode: not measured%n"));
         t.append(trainingSamplesPerSecond >= 0
-                ? String.format(Locale.ROOT, "training (dim 256, 8 layers, batch %d): %.1f samples/s%n",
-                        TrainingBench.BATCH, trainingSamplesPerSecond)
+                ? String.format(Locale.ROOT,
+                        "training (dim 256, 8 layers, batch %d, %d steps after %d untimed): %.1f samples/s%n",
+                        TrainingBench.BATCH, trainingSteps, trainingWarmUpSteps, trainingSamplesPerSecond)
                 : String.format(Locale.ROOT, "training: not measured%n"));
         t.append(String.format(Locale.ROOT, "RSS: %.0f MB after load (peak %.0f MB), peak %.0f MB up to batch 1, peak %.0f MB"
                 + " overall%n", rssAfterLoad / MB, peakRssAfterLoad / MB, peakRssBatch1 / MB, peakRss / MB));

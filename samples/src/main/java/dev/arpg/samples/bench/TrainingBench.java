@@ -15,29 +15,32 @@ import java.util.SplittableRandom;
 /**
  * Training throughput of the real training step ({@link ArpgTrainingTask}: random orders and class
  * drops, teacher-forcing forward, mean cross-entropy, its hand-written backward, gradient clipping,
- * AdamW) on random tokens, in steady state: the first {@value #WARM_UP} steps are not timed (the
- * JIT compiles the Java parts of the step during the first four or so).
+ * AdamW) on random tokens, in steady state: the first steps are not timed. The JIT compiles the
+ * step's Java parts over its first 10-20 steps (per-step rates climb from 6-20 to 75-100 samples/s on
+ * the machine of docs/benchmarks.md, session 18), so {@value #DEFAULT_WARM_UP} untimed steps is the
+ * default.
  */
 final class TrainingBench {
     /** The training config: dim 256, 8 layers, 4 heads, vocab 512, 64 tokens. */
     static final ArpgConfig CONFIG = new ArpgConfig(256, 8, 4, 512, 1000, 64, 10000, 1e-5, 0.1);
     /** Samples per step. */
     static final int BATCH = 32;
-    /** Untimed steps before the timed ones. */
-    static final int WARM_UP = 5;
+    /** Untimed steps before the timed ones unless the caller says otherwise. */
+    static final int DEFAULT_WARM_UP = 20;
 
     private TrainingBench() {
     }
 
     /**
-     * Runs {@value #WARM_UP} untimed steps, then {@code steps} timed ones.
+     * Runs {@code warmUp} untimed steps, then {@code steps} timed ones.
      *
      * @param parent parent manager
+     * @param warmUp untimed steps
      * @param steps timed steps
      * @param seed seed of the weights and the data
      * @return samples per second
      */
-    static double samplesPerSecond(NDManager parent, int steps, long seed) {
+    static double samplesPerSecond(NDManager parent, int warmUp, int steps, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int[][] tokens = new int[256][CONFIG.blockSize()];
         int[] labels = new int[tokens.length];
@@ -51,7 +54,7 @@ final class TrainingBench {
                 AdamW optimizer = AdamW.arpgRecipe(parent)) {
             model.parameters().values().forEach(p -> p.setRequiresGradient(true));
             ArpgTrainingTask task = new ArpgTrainingTask(model, new TokenData(tokens, labels), BATCH);
-            for (int i = 0; i < WARM_UP; i++) {
+            for (int i = 0; i < warmUp; i++) {
                 step(task, optimizer, random);
             }
             long start = System.nanoTime();

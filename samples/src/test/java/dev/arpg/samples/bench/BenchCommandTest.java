@@ -1,10 +1,12 @@
 package dev.arpg.samples.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.arpg.api.InvalidRequestException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +26,7 @@ class BenchCommandTest {
     void writesEveryMeasurement(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("bench.json");
         int status = new CommandLine(new BenchCommand()).execute("--model", "tiny", "--quick",
-                "--batches", "1,2", "--train-steps", "1", "--vq-images", "0", "--out", out.toString());
+                "--batches", "1,2", "--train-steps", "1", "--train-warm-up", "1", "--vq-images", "0", "--out", out.toString());
         assertThat(status).isZero();
 
         JsonObject json = JsonParser.parseString(Files.readString(out)).getAsJsonObject();
@@ -46,10 +48,24 @@ class BenchCommandTest {
             }
         }
         assertThat(json.getAsJsonObject("vqDecode").get("measured").getAsBoolean()).isFalse();
-        assertThat(json.getAsJsonObject("training").get("samplesPerSecond").getAsDouble()).isPositive();
+        JsonObject training = json.getAsJsonObject("training");
+        assertThat(training.get("samplesPerSecond").getAsDouble()).isPositive();
+        assertThat(training.get("warmUpSteps").getAsInt()).isEqualTo(1);
+        assertThat(training.get("timedSteps").getAsInt()).isEqualTo(1);
         JsonObject memory = json.getAsJsonObject("memory");
         assertThat(memory.get("peakRssBatch1Bytes").getAsLong()).isPositive();
         assertThat(memory.get("peakRssBytes").getAsLong()).isGreaterThanOrEqualTo(
                 memory.get("peakRssBatch1Bytes").getAsLong());
+    }
+
+    @Test
+    void rejectsANegativeWarmUpBeforeMeasuring(@TempDir Path dir) {
+        Path out = dir.resolve("bench.json");
+        BenchCommand bench = new BenchCommand();
+        new CommandLine(bench).parseArgs("--model", "tiny", "--train-warm-up", "-1", "--out", out.toString());
+
+        assertThatThrownBy(bench::call).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("--train-warm-up").hasMessageContaining("-1");
+        assertThat(out).doesNotExist();
     }
 }
