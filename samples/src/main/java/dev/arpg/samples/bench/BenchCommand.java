@@ -80,9 +80,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (trainWarmUp < 0) {
-            throw new InvalidRequestException("--train-warm-up must be >= 0, got " + trainWarmUp);
-        }
+        validate();
         useAllCores();
         BenchReport report = new BenchReport(model);
         try (NDManager root = Engines.newRootManager()) {
@@ -120,6 +118,29 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.print(report.table());
         System.out.println("JSON: " + file);
         return 0;
+    }
+
+    /** Rejects counts that cannot be measured before anything is loaded or timed. */
+    private void validate() {
+        require(repeats >= 1, "--repeats must be >= 1, got " + repeats);
+        require(trainWarmUp >= 0, "--train-warm-up must be >= 0, got " + trainWarmUp);
+        require(trainSteps == null || trainSteps >= 0, "--train-steps must be >= 0, got " + trainSteps);
+        require(vqImages == null || vqImages >= 0, "--vq-images must be >= 0, got " + vqImages);
+        for (int batch : batches) {
+            require(batch >= 1, "--batches must be >= 1, got " + batch);
+        }
+        if (stepsList != null) {
+            for (String s : stepsList) {
+                require(s.trim().equalsIgnoreCase("all") || s.trim().matches("[1-9][0-9]{0,8}"),
+                        "--steps-list takes positive step counts or 'all', got '" + s + "'");
+            }
+        }
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new InvalidRequestException(message);
+        }
     }
 
     private List<Integer> steps(int tokens) {

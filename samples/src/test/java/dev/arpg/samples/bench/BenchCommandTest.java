@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 /** A quick {@code bench} run on the tiny model: the JSON has every field, with positive numbers. */
@@ -58,14 +60,22 @@ class BenchCommandTest {
                 memory.get("peakRssBatch1Bytes").getAsLong());
     }
 
-    @Test
-    void rejectsANegativeWarmUpBeforeMeasuring(@TempDir Path dir) {
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "--train-warm-up|-1|--train-warm-up must be >= 0, got -1",
+        "--repeats|0|--repeats must be >= 1, got 0",
+        "--train-steps|-2|--train-steps must be >= 0, got -2",
+        "--vq-images|-1|--vq-images must be >= 0, got -1",
+        "--batches|1,0|--batches must be >= 1, got 0",
+        "--steps-list|64,abc|--steps-list takes positive step counts or 'all', got 'abc'",
+        "--steps-list|0|--steps-list takes positive step counts or 'all', got '0'"})
+    void rejectsCountsItCannotMeasureBeforeLoadingAnything(String option, String value, String message,
+            @TempDir Path dir) {
         Path out = dir.resolve("bench.json");
         BenchCommand bench = new BenchCommand();
-        new CommandLine(bench).parseArgs("--model", "tiny", "--train-warm-up", "-1", "--out", out.toString());
+        new CommandLine(bench).parseArgs("--model", "missing.safetensors", option, value, "--out", out.toString());
 
-        assertThatThrownBy(bench::call).isInstanceOf(InvalidRequestException.class)
-                .hasMessageContaining("--train-warm-up").hasMessageContaining("-1");
+        assertThatThrownBy(bench::call).isInstanceOf(InvalidRequestException.class).hasMessage(message);
         assertThat(out).doesNotExist();
     }
 }
