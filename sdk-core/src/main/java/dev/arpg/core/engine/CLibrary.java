@@ -10,14 +10,18 @@ import java.util.Optional;
 import jdk.incubator.foreign.CLinker;
 import jdk.incubator.foreign.FunctionDescriptor;
 import jdk.incubator.foreign.MemoryAddress;
+import jdk.incubator.foreign.ResourceScope;
 
 /**
- * The C library's functions and the mapped libtorch, for {@link MklIntelPath} and {@link OpenMpWaiting}.
+ * The C library's functions and the mapped libtorch, for {@link MklIntelPath}, {@link OpenMpWaiting}
+ * and {@link OneDnn}.
  * Uses the incubating foreign API of JDK 17: touch this class only when {@link Engines} has found the
  * module.
  */
 final class CLibrary {
     private static final String LIBTORCH = "/libtorch_cpu.so";
+    private static final int RTLD_LAZY = 1;
+    private static final int RTLD_NOLOAD = 4;
 
     private CLibrary() {
     }
@@ -51,6 +55,33 @@ final class CLibrary {
                     .findFirst();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The address of a function a library already loaded in this process exports.
+     *
+     * @param library the library's path, as mapped
+     * @param name the function
+     * @return its address, or empty when the library is not loaded or does not export it
+     * @throws IllegalCallerException if the JVM was started without native access for the SDK
+     */
+    static Optional<MemoryAddress> exported(Path library, String name) {
+        try (ResourceScope scope = ResourceScope.newConfinedScope()) {
+            MemoryAddress handle = (MemoryAddress) function("dlopen", FunctionDescriptor.of(CLinker.C_POINTER,
+                    CLinker.C_POINTER, CLinker.C_INT), MemoryAddress.class, MemoryAddress.class, int.class)
+                    .invokeExact(CLinker.toCString(library.toString(), scope).address(), RTLD_LAZY | RTLD_NOLOAD);
+            if (handle.equals(MemoryAddress.NULL)) {
+                return Optional.empty();
+            }
+            MemoryAddress symbol = (MemoryAddress) function("dlsym", FunctionDescriptor.of(CLinker.C_POINTER,
+                    CLinker.C_POINTER, CLinker.C_POINTER), MemoryAddress.class, MemoryAddress.class, MemoryAddress.class)
+                    .invokeExact(handle, CLinker.toCString(name, scope).address());
+            return symbol.equals(MemoryAddress.NULL) ? Optional.empty() : Optional.of(symbol);
+        } catch (IllegalCallerException | IllegalStateException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("calling the C library failed", e);
         }
     }
 }

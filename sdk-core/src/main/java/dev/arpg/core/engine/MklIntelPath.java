@@ -27,8 +27,6 @@ import jdk.incubator.foreign.ResourceScope;
  */
 final class MklIntelPath {
     private static final String VENDOR_CHECK = "mkl_serv_intel_cpu_true";
-    private static final int RTLD_LAZY = 1;
-    private static final int RTLD_NOLOAD = 4;
     private static final int PROT_READ_EXEC = 1 | 4;
     private static final int PROT_READ_WRITE_EXEC = 1 | 2 | 4;
     private static final long PAGE = 4096;
@@ -53,20 +51,12 @@ final class MklIntelPath {
         if (library.isEmpty()) {
             return "libtorch_cpu.so is not mapped in this process; MKL left as it is";
         }
-        try (ResourceScope scope = ResourceScope.newConfinedScope()) {
-            MemoryAddress handle = (MemoryAddress) CLibrary.function("dlopen", FunctionDescriptor.of(CLinker.C_POINTER,
-                    CLinker.C_POINTER, CLinker.C_INT), MemoryAddress.class, MemoryAddress.class, int.class)
-                    .invokeExact(CLinker.toCString(library.get().toString(), scope).address(), RTLD_LAZY | RTLD_NOLOAD);
-            if (handle.equals(MemoryAddress.NULL)) {
-                return "cannot open " + library.get() + "; MKL left as it is";
-            }
-            MemoryAddress check = (MemoryAddress) CLibrary.function("dlsym", FunctionDescriptor.of(CLinker.C_POINTER,
-                    CLinker.C_POINTER, CLinker.C_POINTER), MemoryAddress.class, MemoryAddress.class, MemoryAddress.class)
-                    .invokeExact(handle, CLinker.toCString(VENDOR_CHECK, scope).address());
-            if (check.equals(MemoryAddress.NULL)) {
-                return "this libtorch has no " + VENDOR_CHECK + "; MKL left as it is";
-            }
-            return patch(check);
+        Optional<MemoryAddress> check = CLibrary.exported(library.get(), VENDOR_CHECK);
+        if (check.isEmpty()) {
+            return "this libtorch has no " + VENDOR_CHECK + "; MKL left as it is";
+        }
+        try {
+            return patch(check.get());
         } catch (IllegalCallerException | IllegalStateException e) {
             throw e;
         } catch (Throwable e) {
