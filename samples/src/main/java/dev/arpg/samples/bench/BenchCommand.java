@@ -89,6 +89,8 @@ public final class BenchCommand implements Callable<Integer> {
             try (ArpgTransformer transformer = BenchModels.load(model, preset, seed, root)) {
                 report.model(transformer.config(), BenchModels.weightBytes(transformer), MachineProbe.rssBytes(),
                         MachineProbe.peakRssBytes());
+                report.decodingProducts(transformer.prepareForDecoding() ? "oneDNN, blocked weights"
+                        : "libtorch, plain weights");
                 GenerationBench generation = new GenerationBench(transformer, seed);
                 for (int batch : batches) {
                     for (int steps : steps(transformer.config().blockSize())) {

@@ -15,6 +15,7 @@ final class BenchReport {
     private final List<GenerationBench.Result> generations = new ArrayList<>();
     private ArpgConfig config;
     private long weightBytes;
+    private String decodingProducts;
     private long rssAfterLoad = -1;
     private long peakRssAfterLoad = -1;
     private long peakRssBatch1 = -1;
@@ -37,6 +38,10 @@ final class BenchReport {
         this.weightBytes = bytes;
         this.rssAfterLoad = rss;
         this.peakRssAfterLoad = peakRss;
+    }
+
+    void decodingProducts(String products) {
+        this.decodingProducts = products;
     }
 
     void matmulBefore(double gflops) {
@@ -95,6 +100,7 @@ final class BenchReport {
         machine.addProperty("cores", Runtime.getRuntime().availableProcessors());
         machine.addProperty("intraOpThreads", threads);
         machine.addProperty("engine", engine);
+        machine.addProperty("decodingProducts", decodingProducts);
         machine.addProperty("matmulGflops", matmulGflops());
         machine.addProperty("matmulGflopsBefore", matmulBefore);
         machine.addProperty("matmulGflopsAfter", matmulAfter);
@@ -154,6 +160,7 @@ final class BenchReport {
                 + " weights %.0f MB; %d intra-op threads%n", modelName, config.dim(), config.layers(),
                 config.heads(), config.vocabSize(), config.blockSize(), weightBytes / MB, threads));
         t.append(String.format(Locale.ROOT, "engine: %s%n", engine));
+        t.append(String.format(Locale.ROOT, "decoding products: %s%n", decodingProducts));
         t.append(String.format(Locale.ROOT, "machine matmul: %.1f GFLOP/s (before %.1f, after %.1f)%n%n",
                 matmulGflops(), matmulBefore, matmulAfter));
         t.append(String.format(Locale.ROOT, "%5s %5s %10s %9s %9s %8s %7s%n",

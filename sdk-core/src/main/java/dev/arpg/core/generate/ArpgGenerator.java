@@ -86,7 +86,8 @@ public final class ArpgGenerator implements Generator {
     }
 
     /**
-     * Loads every part of a bundle under a new child of {@code parent}.
+     * Loads every part of a bundle under a new child of {@code parent}; the transformer is given
+     * {@link ArpgTransformer#prepareForDecoding} (it only decodes here).
      *
      * @param bundle the bundle
      * @param parent the parent manager (its device is used)
@@ -101,6 +102,7 @@ public final class ArpgGenerator implements Generator {
             int parts = 2 + bundle.controls().size();
             ArpgTransformer model = ArpgTransformer.load(bundle.arpg().config(),
                     StateDict.read(bundle.resolve(bundle.arpg().weights())), manager);
+            model.prepareForDecoding();
             listener.loaded(bundle.arpg().weights(), 1, parts);
             VqTokenizer tokenizer = VqTokenizer.load(bundle.vq().config(), bundle.resolve(bundle.vq().weights()), manager);
             listener.loaded(bundle.vq().weights(), 2, parts);

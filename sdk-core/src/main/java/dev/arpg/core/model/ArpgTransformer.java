@@ -10,6 +10,7 @@ import ai.djl.nn.core.Linear;
 import dev.arpg.api.ModelLoadException;
 import dev.arpg.core.autograd.Autograd;
 import dev.arpg.core.engine.Engines;
+import dev.arpg.core.engine.OneDnn;
 import dev.arpg.core.weights.StateDict;
 import dev.arpg.core.weights.WeightBinding;
 import java.lang.management.ManagementFactory;
@@ -23,7 +24,9 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The ARPG transformer (ARPG-SPEC section 3) on DJL: a self-attention stage turns the fed tokens
@@ -34,6 +37,10 @@ import java.util.Set;
  * or without causal masks), {@link #decodeStep} runs one decoding step on a {@link KvCache}. Both
  * are float32. The model is immutable once loaded and may be shared by concurrent requests; every
  * array a call creates belongs to the manager of the caller's input arrays.
+ *
+ * <p>A model that only generates should be given {@link #prepareForDecoding} once, before it is
+ * shared: its decoding products then run on oneDNN's blocked weights, 1.5-1.8x as fast at the few rows
+ * of a decoding step, in the same memory.
  */
 public final class ArpgTransformer implements AutoCloseable {
     /**
@@ -61,7 +68,8 @@ public final class ArpgTransformer implements AutoCloseable {
     private final Map<String, NDArray> parameters;
     private final RopeTable.Device rope;
     private final float attentionScale;
-    private final Fused fused;
+    /** The weight products of {@link #decodeStep}: on the plain weights, or on oneDNN's blocked ones. */
+    private volatile DecodingProducts products;
     /** The storage of every group of parameters held stacked, by the group's names. */
     private final Map<List<String>, NDArray> stacked;
     private final KvCacheMemory kvCacheMemory;
@@ -90,7 +98,7 @@ public final class ArpgTransformer implements AutoCloseable {
         this.manager = manager;
         this.parameters = parameters;
         this.stacked = stacked;
-        this.fused = Fused.of(config, stacked);
+        this.products = new DecodingProducts(config, parameters::get, stacked, weight -> x -> project(x, weight), false);
         this.rope = new RopeTable.Device(
                 new RopeTable(config.gridSize(), config.headDim(), config.ropeBase()), manager);
         this.attentionScale = (float) (1.0 / Math.sqrt(config.headDim()));
@@ -206,8 +214,11 @@ public final class ArpgTransformer implements AutoCloseable {
      * gradients; inference must not modify them.
      *
      * @return an unmodifiable view
+     * @throws IllegalStateException after {@link #prepareForDecoding} moved the weights of the
+     *     decoding products to oneDNN's layout
      */
     public Map<String, NDArray> parameters() {
+        requirePlainWeights("parameters()");
         return parameters;
     }
 
@@ -220,8 +231,10 @@ public final class ArpgTransformer implements AutoCloseable {
      * @param names the parameters' state-dict names, in storage order
      * @return {@code [sum of their rows, columns]}
      * @throws IllegalArgumentException if these parameters are not held together in this order
+     * @throws IllegalStateException after {@link #prepareForDecoding} moved them to oneDNN's layout
      */
     public NDArray stacked(List<String> names) {
+        requirePlainWeights("stacked()");
         NDArray array = stacked.get(names);
         if (array == null) {
             throw new IllegalArgumentException("parameters " + names + " are not held stacked in this order");
@@ -231,6 +244,53 @@ public final class ArpgTransformer implements AutoCloseable {
 
     private NDArray p(String name) {
         return parameters.get(name);
+    }
+
+    /**
+     * Moves the weights of {@link #decodeStep}'s products (every attention and feed-forward matrix,
+     * the shared keys and values, the head) into oneDNN's blocked layout, one matrix at a time and in
+     * their own memory ({@link OneDnn#block}), so the model holds its weights once. The
+     * decoding products then stream the weights at the memory's rate (docs/benchmarks.md, session
+     * 19); tokens are equal up to float32 summation order. Afterwards the model only decodes:
+     * {@link #forward}, {@link #parameters} and {@link #stacked} throw, so prepare only a model that
+     * will not be trained or run whole sequences, and call this before the model is shared
+     * (requests decoding at the same time would see half-moved weights).
+     *
+     * @return true if decoding runs on oneDNN's blocked weights (also when prepared before); false
+     *     when oneDNN cannot be used in this process ({@link OneDnn#instance} logs why), and then
+     *     nothing changed
+     */
+    public synchronized boolean prepareForDecoding() {
+        if (products.blocked) {
+            return true;
+        }
+        Optional<OneDnn> oneDnn = OneDnn.instance();
+        if (oneDnn.isEmpty()) {
+            return false;
+        }
+        products = new DecodingProducts(config, parameters::get, stacked, weight -> {
+            closeViews(weight);
+            OneDnn.Blocked blocked = oneDnn.get().block(weight);
+            return x -> oneDnn.get().multiply(x, blocked);
+        }, true);
+        oneDnn.get().trimHeap();
+        return true;
+    }
+
+    /** Closes the views of a stacked group's named parameters into its storage. */
+    private void closeViews(NDArray storage) {
+        stacked.forEach((names, group) -> {
+            if (group == storage) {
+                names.forEach(name -> parameters.get(name).close());
+            }
+        });
+    }
+
+    private void requirePlainWeights(String call) {
+        if (products.blocked) {
+            throw new IllegalStateException(call + " needs the plain weights, but prepareForDecoding() moved them to "
+                    + "oneDNN's decoding layout: load the model again to train it or run whole sequences");
+        }
     }
 
     /**
@@ -262,6 +322,7 @@ public final class ArpgTransformer implements AutoCloseable {
      * @param causal true for training semantics (query i and token i see tokens 0..i only)
      * @param recorder receives the named intermediate activations
      * @return logits {@code [B, Q, vocab]}
+     * @throws IllegalStateException after {@link #prepareForDecoding}
      */
     public NDArray forward(NDArray inputIds, NDArray keyRows, NDArray queryRows, boolean causal,
             ActivationRecorder recorder) {
@@ -281,9 +342,11 @@ public final class ArpgTransformer implements AutoCloseable {
      * @param causal true for training semantics (query i and token i see tokens 0..i only)
      * @param recorder receives the named intermediate activations
      * @return logits {@code [B, Q, vocab]}
+     * @throws IllegalStateException after {@link #prepareForDecoding}
      */
     public NDArray forward(NDArray inputIds, NDArray keyRows, NDArray queries, NDArray queryRows, boolean causal,
             ActivationRecorder recorder) {
+        requirePlainWeights("forward()");
         NDManager m = inputIds.getManager();
         int length = (int) inputIds.getShape().get(1);
         int targets = (int) queryRows.getShape().get(1);
@@ -313,16 +376,17 @@ public final class ArpgTransformer implements AutoCloseable {
             NDManager m = queries.getManager();
             NDArray[] fedTables = rope.stepTables(m, fedRows, 2, 3);
             NDArray[] queryTables = rope.stepTables(m, queryRows, 1, 1);
+            DecodingProducts products = this.products;
             NDArray x = embed(fedIds);
             for (int i = 0; i < config.layersPerStage(); i++) {
-                x = inLayerScope(x, i, (layer, in) -> cachedSelfBlock(layer, in, fedTables, cache));
+                x = inLayerScope(x, i, (layer, in) -> cachedSelfBlock(products, layer, in, fedTables, cache));
             }
-            NDArray kv = sharedKeysValues(x, fedTables, cache);
+            NDArray kv = sharedKeysValues(products, x, fedTables, cache);
             NDArray q = queries;
             for (int i = 0; i < config.layersPerStage(); i++) {
-                q = inLayerScope(q, i, (layer, in) -> cachedCrossBlock(layer, in, queryTables, kv));
+                q = inLayerScope(q, i, (layer, in) -> cachedCrossBlock(products, layer, in, queryTables, kv));
             }
-            return project(rmsNorm(q, p("norm.weight")), p("head.weight"));
+            return products.head.times(rmsNorm(q, p("norm.weight")));
         } finally {
             cache.commit();
         }
@@ -418,42 +482,44 @@ public final class ArpgTransformer implements AutoCloseable {
     }
 
     /** Self-attention block of the decoding path: fused q/k/v, one rotation, packed cache. */
-    private NDArray cachedSelfBlock(int i, NDArray x, NDArray[] tables, KvCache cache) {
+    private NDArray cachedSelfBlock(DecodingProducts products, int i, NDArray x, NDArray[] tables, KvCache cache) {
         String prefix = "layers.self_dec." + i + ".";
         NDArray qkv = headsFirstPacked(RopeTable.Device.rotate(
-                splitParts(project(rmsNorm(x, p(prefix + "attn_norm.weight")), fused.selfQkv[i]), 3), tables));
+                splitParts(products.selfQkv[i].times(rmsNorm(x, p(prefix + "attn_norm.weight"))), 3), tables));
         NDArray kv = cache.appendPacked(i, qkv.get("1:"));
         NDArray attended = mergeHeads(cachedAttention(qkv.get("0"), kv));
-        NDArray out = x.add(project(attended, p(prefix + "attn.proj.weight")));
-        return out.addi(fusedFeedForward(prefix, fused.selfW13[i], rmsNorm(out, p(prefix + "ffn_norm.weight"))));
+        NDArray out = x.add(products.selfProj[i].times(attended));
+        return out.addi(fusedFeedForward(products.selfW13[i], products.selfW2[i],
+                rmsNorm(out, p(prefix + "ffn_norm.weight"))));
     }
 
     /** The cross stage's keys and values of the fed tokens, written into the cache. */
-    private NDArray sharedKeysValues(NDArray x, NDArray[] fedTables, KvCache cache) {
+    private NDArray sharedKeysValues(DecodingProducts products, NDArray x, NDArray[] fedTables, KvCache cache) {
         NDArray xn = rmsNorm(x, p("layers.norm.weight"));
-        NDArray kv = splitParts(project(xn, fused.crossKv), 2);
+        NDArray kv = splitParts(products.crossKv.times(xn), 2);
         NDArray[] tables = {fedTables[0].get(":, :, 1:"), fedTables[1].get(":, :, 1:")};
         return cache.appendPacked(cache.crossSlot(), headsFirstPacked(RopeTable.Device.rotate(kv, tables)));
     }
 
     /** Cross-attention block of the decoding path, on the shared keys and values. */
-    private NDArray cachedCrossBlock(int i, NDArray q, NDArray[] tables, NDArray kv) {
+    private NDArray cachedCrossBlock(DecodingProducts products, int i, NDArray q, NDArray[] tables, NDArray kv) {
         String prefix = "layers.cross_dec." + i + ".";
         NDArray h = rmsNorm(q, p(prefix + "attn_norm.weight"));
-        NDArray qh = headsFirstPacked(RopeTable.Device.rotate(splitParts(project(h, p(prefix + "attn.to_q.weight")), 1),
+        NDArray qh = headsFirstPacked(RopeTable.Device.rotate(splitParts(products.crossQ[i].times(h), 1),
                 tables)).get("0");
         NDArray attended = mergeHeads(cachedAttention(qh, kv));
-        NDArray out = q.add(project(attended, p(prefix + "attn.proj.weight")));
-        return out.addi(fusedFeedForward(prefix, fused.crossW13[i], rmsNorm(out, p(prefix + "ffn_norm.weight"))));
+        NDArray out = q.add(products.crossProj[i].times(attended));
+        return out.addi(fusedFeedForward(products.crossW13[i], products.crossW2[i],
+                rmsNorm(out, p(prefix + "ffn_norm.weight"))));
     }
 
     /** SwiGLU with w1 and w3 in one product; the same arithmetic as {@link #feedForward}. */
-    private NDArray fusedFeedForward(String prefix, NDArray w13, NDArray x) {
-        NDArray both = project(x, w13);
+    private NDArray fusedFeedForward(Product w13, Product w2, NDArray x) {
+        NDArray both = w13.times(x);
         long hidden = config.ffnHidden();
         NDArray gate = both.get("..., :{}", hidden);
         NDArray up = both.get("..., {}:", hidden);
-        return project(gate.mul(Activation.sigmoid(gate)).muli(up), p(prefix + "ffn.w2.weight"));
+        return w2.times(gate.mul(Activation.sigmoid(gate)).muli(up));
     }
 
     /**
@@ -562,16 +628,7 @@ public final class ArpgTransformer implements AutoCloseable {
      * and training still sees (and updates) every parameter by its state-dict name.
      */
     private static final class Fused {
-        private final NDArray[] selfQkv;
-        private final NDArray[] selfW13;
-        private final NDArray[] crossW13;
-        private final NDArray crossKv;
-
-        private Fused(NDArray[] selfQkv, NDArray[] selfW13, NDArray[] crossW13, NDArray crossKv) {
-            this.selfQkv = selfQkv;
-            this.selfW13 = selfW13;
-            this.crossW13 = crossW13;
-            this.crossKv = crossKv;
+        private Fused() {
         }
 
         /** The shared keys/values of the cross stage. */
@@ -613,18 +670,65 @@ public final class ArpgTransformer implements AutoCloseable {
             }
             return all;
         }
+    }
 
-        static Fused of(ArpgConfig config, Map<List<String>, NDArray> storage) {
+    /** {@code x W^T} with one weight matrix (or one stacked group). */
+    @FunctionalInterface
+    private interface Product {
+        NDArray times(NDArray x);
+    }
+
+    /**
+     * The weight products of the decoding path by role, the fused groups as one product each: on
+     * the plain weights, or on oneDNN's blocked copies after {@link #prepareForDecoding}.
+     */
+    private static final class DecodingProducts {
+        private final boolean blocked;
+        private final Product[] selfQkv;
+        private final Product[] selfProj;
+        private final Product[] selfW13;
+        private final Product[] selfW2;
+        private final Product[] crossQ;
+        private final Product[] crossProj;
+        private final Product[] crossW13;
+        private final Product[] crossW2;
+        private final Product crossKv;
+        private final Product head;
+
+        /**
+         * Makes every product from its weight, in storage order.
+         *
+         * @param parameter a single parameter by name
+         * @param stacked the fused groups' storage
+         * @param product the product on one weight (it may free the weight)
+         * @param blocked whether the products run on oneDNN's blocked weights
+         */
+        private DecodingProducts(ArpgConfig config, Function<String, NDArray> parameter,
+                Map<List<String>, NDArray> stacked, Function<NDArray, Product> product, boolean blocked) {
             int n = config.layersPerStage();
-            NDArray[] qkv = new NDArray[n];
-            NDArray[] selfW13 = new NDArray[n];
-            NDArray[] crossW13 = new NDArray[n];
+            this.blocked = blocked;
+            selfQkv = new Product[n];
+            selfProj = new Product[n];
+            selfW13 = new Product[n];
+            selfW2 = new Product[n];
+            crossQ = new Product[n];
+            crossProj = new Product[n];
+            crossW13 = new Product[n];
+            crossW2 = new Product[n];
             for (int i = 0; i < n; i++) {
-                qkv[i] = storage.get(selfQkv(i));
-                selfW13[i] = storage.get(w13("self_dec", i));
-                crossW13[i] = storage.get(w13("cross_dec", i));
+                String self = "layers.self_dec." + i + ".";
+                String cross = "layers.cross_dec." + i + ".";
+                selfQkv[i] = product.apply(stacked.get(Fused.selfQkv(i)));
+                selfProj[i] = product.apply(parameter.apply(self + "attn.proj.weight"));
+                selfW13[i] = product.apply(stacked.get(Fused.w13("self_dec", i)));
+                selfW2[i] = product.apply(parameter.apply(self + "ffn.w2.weight"));
+                crossQ[i] = product.apply(parameter.apply(cross + "attn.to_q.weight"));
+                crossProj[i] = product.apply(parameter.apply(cross + "attn.proj.weight"));
+                crossW13[i] = product.apply(stacked.get(Fused.w13("cross_dec", i)));
+                crossW2[i] = product.apply(parameter.apply(cross + "ffn.w2.weight"));
             }
-            return new Fused(qkv, selfW13, crossW13, storage.get(CROSS_KV));
+            crossKv = product.apply(stacked.get(Fused.CROSS_KV));
+            head = product.apply(parameter.apply("head.weight"));
         }
     }
 

@@ -25,19 +25,26 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The 8 recorded {@code generate()} runs of {@code arpg-tiny}, with their order and argmax sampling. */
+/**
+ * The 8 recorded {@code generate()} runs of {@code arpg-tiny}, with their order and argmax sampling,
+ * on libtorch's products and on oneDNN's (after {@code prepareForDecoding}).
+ */
 class GenerationParityTest {
     @RegisterExtension
     static final TinyModel TINY = new TinyModel();
+    @RegisterExtension
+    static final TinyModel PREPARED = TinyModel.preparedForDecoding();
 
     static Stream<Arguments> runs() throws IOException {
         JsonObject index = JsonParser.parseString(Files.readString(Golden.file("arpg-tiny/generate_index.json")))
                 .getAsJsonObject();
         List<Arguments> out = new ArrayList<>();
-        for (JsonElement run : index.getAsJsonArray("runs")) {
-            out.add(Arguments.of(run.getAsJsonObject().get("file").getAsString(), run.getAsJsonObject()));
+        for (boolean prepared : new boolean[] {false, true}) {
+            for (JsonElement run : index.getAsJsonArray("runs")) {
+                out.add(Arguments.of(run.getAsJsonObject().get("file").getAsString(), prepared, run.getAsJsonObject()));
+            }
         }
-        assertThat(out).hasSize(8);
+        assertThat(out).hasSize(16);
         return out.stream();
     }
 
@@ -49,9 +56,10 @@ class GenerationParityTest {
         return out;
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}, prepared for decoding: {1}")
     @MethodSource("runs")
-    void stepsAndTokensMatchTheReference(String file, JsonObject run) {
+    void stepsAndTokensMatchTheReference(String file, boolean prepared, JsonObject run) {
+        TinyModel tiny = prepared ? PREPARED : TINY;
         StateDict golden = StateDict.read(Golden.file("arpg-tiny/" + file));
         int[] labels = ints(run.getAsJsonArray("labels"));
         int[] order = java.util.Arrays.stream(golden.get("order").toLongArray()).mapToInt(x -> (int) x).toArray();
@@ -65,7 +73,7 @@ class GenerationParityTest {
                 .seed(0)
                 .build();
         List<DecodeProgress> steps = new ArrayList<>();
-        DecodeResult result = TINY.decoder().decode(DecodeTask.classes(settings, labels), steps::add,
+        DecodeResult result = tiny.decoder().decode(DecodeTask.classes(settings, labels), steps::add,
                 new CancellationToken());
 
         JsonArray expectedSteps = run.getAsJsonArray("steps");
@@ -88,7 +96,7 @@ class GenerationParityTest {
             }
         }
         long[] sequence = golden.get("sequence").toLongArray();
-        int n = TINY.model().config().blockSize();
+        int n = tiny.model().config().blockSize();
         for (int b = 0; b < labels.length; b++) {
             int[] expected = new int[n];
             for (int i = 0; i < n; i++) {

@@ -14,14 +14,37 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code @RegisterExtension static final TinyModel TINY = new TinyModel();}.
  */
 public final class TinyModel implements BeforeAllCallback, AfterAllCallback {
+    private final boolean prepared;
     private NDManager root;
     private ArpgTransformer model;
     private ParallelDecoder decoder;
+
+    /** The model as loaded: decoding runs libtorch's products on the plain weights. */
+    public TinyModel() {
+        this(false);
+    }
+
+    private TinyModel(boolean prepared) {
+        this.prepared = prepared;
+    }
+
+    /**
+     * The model given {@link ArpgTransformer#prepareForDecoding}: decoding runs oneDNN's products on
+     * blocked weights (the tests run where oneDNN is found; loading fails otherwise).
+     *
+     * @return the extension
+     */
+    public static TinyModel preparedForDecoding() {
+        return new TinyModel(true);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
         root = Engines.newRootManager();
         model = TinyArpg.load(root);
+        if (prepared && !model.prepareForDecoding()) {
+            throw new IllegalStateException("oneDNN was not found in libtorch_cpu.so");
+        }
         decoder = new ParallelDecoder(model);
     }
 
