@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Where the SDK opens the engine: every root manager of the SDK comes from {@link #newRootManager},
@@ -44,6 +45,8 @@ public final class Engines {
     static final String SPINS = "30000000";
     private static final System.Logger LOG = System.getLogger(Engines.class.getName());
     private static String preparation;
+    /** Why oneDNN cannot be used, empty when it can, null before {@link #oneDnn} looked. */
+    private static String oneDnnUnavailable;
 
     private Engines() {
     }
@@ -106,6 +109,36 @@ public final class Engines {
      */
     public static boolean switchedMklToCpuKernels() {
         return prepare().startsWith(MklIntelPath.SWITCHED);
+    }
+
+    /**
+     * The oneDNN inside libtorch, for products on blocked weights ({@link OneDnn}), if it can be used
+     * in this process: it needs the JVM options {@code --add-modules jdk.incubator.foreign
+     * --enable-native-access=ALL-UNNAMED} on Linux, and the system property {@value OneDnn#PROPERTY}
+     * not {@code false}. Prepares the engine first. Use this, not {@link OneDnn} directly: without the
+     * foreign API that class cannot even be loaded.
+     *
+     * @return the instance, or empty (why is logged once at INFO)
+     */
+    public static synchronized Optional<OneDnn> oneDnn() {
+        prepare();
+        if (oneDnnUnavailable == null) {
+            if (!Boolean.parseBoolean(System.getProperty(OneDnn.PROPERTY, "true"))) {
+                oneDnnUnavailable = "-D" + OneDnn.PROPERTY + "=false";
+            } else if (!foreignApi()) {
+                oneDnnUnavailable = "the JVM runs without --add-modules jdk.incubator.foreign "
+                        + "--enable-native-access=ALL-UNNAMED";
+            } else if (!System.getProperty("os.name").equals("Linux")) {
+                oneDnnUnavailable = "it is found only on Linux";
+            } else {
+                oneDnnUnavailable = OneDnn.unavailable();
+            }
+            if (!oneDnnUnavailable.isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, "decoding uses libtorch's products, not oneDNN's: "
+                        + oneDnnUnavailable);
+            }
+        }
+        return oneDnnUnavailable.isEmpty() ? Optional.of(OneDnn.instance()) : Optional.empty();
     }
 
     /** Why MKL is left as it is, or {@code null} when it is to be switched. */

@@ -33,11 +33,11 @@ import jdk.incubator.foreign.ResourceScope;
  *
  * <p>libtorch links oneDNN statically and exports none of its functions; they are found by name in
  * the library's full symbol table ({@code .symtab}), and called through the incubating foreign API
- * of JDK 17. {@link #instance} therefore checks everything before it hands out an instance: the
- * engine is prepared and libtorch is mapped, every function is found, oneDNN's version is 3.x, and
- * a product on random numbers equals libtorch's own. Anything else leaves the SDK on libtorch's
- * products, with one INFO log line saying why. Set the system property {@value #PROPERTY} to
- * {@code false} to stay there.
+ * of JDK 17. {@link Engines#oneDnn} therefore checks everything before it hands out the instance:
+ * the foreign API is there, libtorch is mapped, every function is found, oneDNN's version is 3.x,
+ * and a product equals libtorch's own. Anything else leaves the SDK on libtorch's products, with one
+ * INFO log line saying why. Set the system property {@value #PROPERTY} to {@code false} to stay
+ * there.
  *
  * <p>Thread-safe: primitives are created once per shape and shared; every call runs on a stream of
  * its own thread.
@@ -45,7 +45,6 @@ import jdk.incubator.foreign.ResourceScope;
 public final class OneDnn {
     /** System property: {@code false} keeps every product on libtorch's own operators. */
     public static final String PROPERTY = "arpg.onednn";
-    private static final System.Logger LOG = System.getLogger(OneDnn.class.getName());
     private static final String EXPORTED = "cblas_sgemm_pack";
     private static final int CPU_ENGINE = 1;
     private static final int IN_ORDER_STREAM = 1;
@@ -63,7 +62,7 @@ public final class OneDnn {
     private static final long LAYOUT_ROWS = 8;
     /** Most bytes of plain weights per panel (see {@link Blocked}). */
     private static final long PANEL_BYTES = 8L << 20;
-    private static Optional<OneDnn> instance;
+    private static OneDnn instance;
 
     private final Functions c;
     private final MemoryAddress engine;
@@ -86,27 +85,31 @@ public final class OneDnn {
     }
 
     /**
-     * The SDK's oneDNN, if it can be used here (see the class comment). Prepares the engine first.
+     * Finds oneDNN in the mapped libtorch and checks it (see the class comment), once. Reached only
+     * through {@link Engines#oneDnn}, after it checked that the foreign API is there.
      *
-     * @return the instance, or empty (the reason is logged once at INFO)
+     * @return why it cannot be used, or an empty string when {@link #instance} may be called
      */
-    public static synchronized Optional<OneDnn> instance() {
+    static synchronized String unavailable() {
         if (instance == null) {
-            Engines.prepare();
-            String reason = reasonNotToUse();
-            if (reason == null) {
-                try {
-                    OneDnn candidate = new OneDnn(Functions.find());
-                    reason = candidate.selfCheck();
-                    instance = reason == null ? Optional.of(candidate) : Optional.empty();
-                } catch (Throwable e) {
-                    reason = "its functions could not be called (" + e + ")";
+            try {
+                OneDnn candidate = new OneDnn(Functions.find());
+                String failed = candidate.selfCheck();
+                if (failed != null) {
+                    return failed;
                 }
+                instance = candidate;
+            } catch (Throwable e) {
+                return "its functions could not be called (" + e + ")";
             }
-            if (reason != null) {
-                instance = Optional.empty();
-                LOG.log(System.Logger.Level.INFO, "decoding uses libtorch's products, not oneDNN's: " + reason);
-            }
+        }
+        return "";
+    }
+
+    /** @return the instance {@link #unavailable} made */
+    static synchronized OneDnn instance() {
+        if (instance == null) {
+            throw new IllegalStateException("oneDNN was not found or failed its check");
         }
         return instance;
     }
@@ -120,19 +123,6 @@ public final class OneDnn {
             values[i] = (state >>> 40) / (float) (1L << 23) - 1f;
         }
         return values;
-    }
-
-    private static String reasonNotToUse() {
-        if (!Boolean.parseBoolean(System.getProperty(PROPERTY, "true"))) {
-            return "-D" + PROPERTY + "=false";
-        }
-        if (ModuleLayer.boot().findModule("jdk.incubator.foreign").isEmpty()) {
-            return "the JVM runs without --add-modules jdk.incubator.foreign --enable-native-access=ALL-UNNAMED";
-        }
-        if (!System.getProperty("os.name").equals("Linux")) {
-            return "it is found only on Linux";
-        }
-        return null;
     }
 
     /**

@@ -257,14 +257,14 @@ public final class ArpgTransformer implements AutoCloseable {
      * (requests decoding at the same time would see half-moved weights).
      *
      * @return true if decoding runs on oneDNN's blocked weights (also when prepared before); false
-     *     when oneDNN cannot be used in this process ({@link OneDnn#instance} logs why), and then
+     *     when oneDNN cannot be used in this process ({@link Engines#oneDnn} logs why), and then
      *     nothing changed
      */
     public synchronized boolean prepareForDecoding() {
         if (products.blocked) {
             return true;
         }
-        Optional<OneDnn> oneDnn = OneDnn.instance();
+        Optional<OneDnn> oneDnn = Engines.oneDnn();
         if (oneDnn.isEmpty()) {
             return false;
         }

@@ -21,7 +21,7 @@ class OneDnnTest {
     /** The tests run on x86-64 Linux with the foreign API and the pinned libtorch, whose oneDNN is found. */
     private static OneDnn oneDnn() {
         assertThat(System.getProperty("os.arch")).isEqualTo("amd64");
-        return OneDnn.instance().orElseThrow(() -> new AssertionError("oneDNN was not found in libtorch_cpu.so"));
+        return Engines.oneDnn().orElseThrow(() -> new AssertionError("oneDNN was not found in libtorch_cpu.so"));
     }
 
     private static float maxDifference(NDArray a, NDArray b) {
