@@ -61,7 +61,7 @@ public final class OneDnn {
      */
     private static final long LAYOUT_ROWS = 8;
     /** Most bytes of plain weights per panel (see {@link Blocked}). */
-    private static final long PANEL_BYTES = 8L << 20;
+    private static final long PANEL_BYTES = 16L << 20;
     private static OneDnn instance;
 
     private final Functions c;
@@ -141,7 +141,7 @@ public final class OneDnn {
 
     /**
      * A weight matrix in oneDNN's blocked layout, for {@link #multiply}: its output rows in panels of
-     * at most 8 MiB of plain weights, each blocked on its own, so that blocking in place sets only
+     * at most 16 MiB of plain weights, each blocked on its own, so that blocking in place sets only
      * one panel aside at a time. Its storage is an array of the weight's manager, freed with it.
      */
     public static final class Blocked {
@@ -169,7 +169,7 @@ public final class OneDnn {
 
     /**
      * Splits {@code out} rows into as few panels of at most {@link #PANEL_BYTES} bytes as it can, of
-     * equal multiples of 64 rows (the last one shorter): 1536 + 1536 rows for a 3072 x 1024 matrix.
+     * equal multiples of 64 rows (the last one shorter): 2816 + 2816 rows for a 5632 x 1024 matrix.
      */
     private static long[] panels(long in, long out) {
         long count = Math.max(1, (out * in * Float.BYTES + PANEL_BYTES - 1) / PANEL_BYTES);
