@@ -242,13 +242,20 @@ public final class OneDnn {
     }
 
     /**
-     * Hands memory nothing needs any more back to the system: the buffers libtorch's MKL keeps from
-     * its products ({@code mkl_free_buffers}; decoding on oneDNN does not need them, and MKL makes
-     * new ones if it runs a large product again), then the C heap's free memory ({@code malloc_trim(0)}
-     * of glibc), where the panels were copied aside while blocking. Call it after blocking weights.
+     * Hands memory nothing needs any more back to the system: the reorders oneDNN's primitive cache
+     * keeps from blocking (the cache is emptied once; it fills again as libtorch needs it), the
+     * buffers libtorch's MKL keeps from its products ({@code mkl_free_buffers}; decoding on oneDNN
+     * does not need them, and MKL makes new ones if it runs a large product again), then the C
+     * heap's free memory ({@code malloc_trim(0)} of glibc), where the panels were copied aside while
+     * blocking. Call it after blocking weights.
      */
     public void trimHeap() {
-        try {
+        try (ResourceScope scope = ResourceScope.newConfinedScope()) {
+            MemorySegment capacity = MemorySegment.allocateNative(8, scope);
+            check("dnnl_get_primitive_cache_capacity", (int) c.cacheCapacity.invokeExact(capacity.address()));
+            check("dnnl_set_primitive_cache_capacity", (int) c.setCacheCapacity.invokeExact(0));
+            check("dnnl_set_primitive_cache_capacity", (int) c.setCacheCapacity.invokeExact(
+                    MemoryAccess.getInt(capacity)));
             Optional<MemoryAddress> freeBuffers = CLibrary.mappedLibtorch().flatMap(
                     library -> CLibrary.exported(library, "mkl_serv_free_buffers"));
             if (freeBuffers.isPresent()) {
@@ -531,6 +538,8 @@ public final class OneDnn {
         private final MethodHandle memoryCreate;
         private final MethodHandle memoryDestroy;
         private final MethodHandle execute;
+        private final MethodHandle cacheCapacity;
+        private final MethodHandle setCacheCapacity;
 
         private Functions(Map<String, MemoryAddress> f) {
             engineCreate = handle(f, "dnnl_engine_create", CLinker.C_POINTER, CLinker.C_INT, CLinker.C_LONG);
@@ -556,6 +565,8 @@ public final class OneDnn {
             memoryCreate = handle(f, "dnnl_memory_create", CLinker.C_POINTER, CLinker.C_POINTER, CLinker.C_POINTER,
                     CLinker.C_POINTER);
             memoryDestroy = handle(f, "dnnl_memory_destroy", CLinker.C_POINTER);
+            cacheCapacity = handle(f, "dnnl_get_primitive_cache_capacity", CLinker.C_POINTER);
+            setCacheCapacity = handle(f, "dnnl_set_primitive_cache_capacity", CLinker.C_INT);
             execute = handle(f, "dnnl_primitive_execute", CLinker.C_POINTER, CLinker.C_POINTER, CLinker.C_INT,
                     CLinker.C_POINTER);
         }
@@ -566,7 +577,7 @@ public final class OneDnn {
                 "dnnl_matmul_primitive_desc_create", "dnnl_reorder_primitive_desc_create",
                 "dnnl_primitive_desc_query_md", "dnnl_primitive_desc_destroy", "dnnl_primitive_create",
                 "dnnl_primitive_destroy", "dnnl_memory_create", "dnnl_memory_destroy", "dnnl_primitive_execute",
-                EXPORTED);
+                "dnnl_get_primitive_cache_capacity", "dnnl_set_primitive_cache_capacity", EXPORTED);
 
         /** Finds every function, checks oneDNN's major version, and binds them. */
         static Functions find() throws Throwable {

@@ -39,7 +39,7 @@ import java.util.function.Function;
  * array a call creates belongs to the manager of the caller's input arrays.
  *
  * <p>A model that only generates should be given {@link #prepareForDecoding} once, before it is
- * shared: its decoding products then run on oneDNN's blocked weights, 1.5-1.8x as fast at the few rows
+ * shared: its decoding products then run on oneDNN's blocked weights, 1.5-2x as fast at the few rows
  * of a decoding step, in the same memory.
  */
 public final class ArpgTransformer implements AutoCloseable {
@@ -259,6 +259,8 @@ public final class ArpgTransformer implements AutoCloseable {
      * @return true if decoding runs on oneDNN's blocked weights (also when prepared before); false
      *     when oneDNN cannot be used in this process ({@link Engines#oneDnn} logs why), and then
      *     nothing changed
+     * @throws IllegalStateException if oneDNN fails while moving the weights; the model is then
+     *     unusable: close it
      */
     public synchronized boolean prepareForDecoding() {
         if (products.blocked) {
