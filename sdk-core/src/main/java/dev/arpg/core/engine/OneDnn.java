@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodType;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,6 +53,9 @@ public final class OneDnn {
     private static final int ARG_SRC = 1;
     private static final int ARG_DST = 17;
     private static final int ARG_WEIGHTS = 33;
+    private static final int ARG_SCRATCHPAD = 80;
+    private static final int SCRATCHPAD_MODE_USER = 1;
+    private static final int[] PRODUCT_ARGUMENTS = {ARG_SRC, ARG_WEIGHTS, ARG_DST};
     /**
      * Rows of the product through which the blocked layout of a weight shape is chosen (the same
      * layout for 1 to 4096 rows with ARPG's shapes; primitives for a number of rows fixed when they
@@ -66,10 +68,16 @@ public final class OneDnn {
 
     private final Functions c;
     private final MemoryAddress engine;
+    /**
+     * Primitive attributes: the caller hands every execution its scratchpad. With oneDNN's own one
+     * (the default) a primitive cannot run on two threads at once: products on a shared model came
+     * out wrong (a test with 8 threads caught it).
+     */
+    private final MemoryAddress callerScratchpad;
     /** The blocked layout (memory descriptor) per weight shape {@code in x out}. */
     private final Map<List<Long>, MemoryAddress> layouts = new ConcurrentHashMap<>();
     /** A matmul primitive per {@code rows x in x out x output row stride}. */
-    private final Map<List<Long>, MemoryAddress> primitives = new ConcurrentHashMap<>();
+    private final Map<List<Long>, Primitive> primitives = new ConcurrentHashMap<>();
     /** Memory descriptors of row-major inputs and outputs, per {@code rows x columns x row stride}. */
     private final Map<List<Long>, MemoryAddress> rowMajor = new ConcurrentHashMap<>();
     private final ThreadLocal<Scratch> scratch;
@@ -80,6 +88,10 @@ public final class OneDnn {
             MemorySegment out = MemorySegment.allocateNative(8, scope);
             check("dnnl_engine_create", (int) c.engineCreate.invokeExact(out.address(), CPU_ENGINE, 0L));
             this.engine = MemoryAccess.getAddress(out);
+            check("dnnl_primitive_attr_create", (int) c.attributesCreate.invokeExact(out.address()));
+            this.callerScratchpad = MemoryAccess.getAddress(out);
+            check("dnnl_primitive_attr_set_scratchpad_mode", (int) c.scratchpadMode.invokeExact(callerScratchpad,
+                    SCRATCHPAD_MODE_USER));
         }
         this.scratch = ThreadLocal.withInitial(this::newScratch);
     }
@@ -249,7 +261,7 @@ public final class OneDnn {
      * heap's free memory ({@code malloc_trim(0)} of glibc), where the panels were copied aside while
      * blocking. Call it after blocking weights.
      */
-    public void trimHeap() {
+    public void releaseUnusedMemory() {
         try (ResourceScope scope = ResourceScope.newConfinedScope()) {
             MemorySegment capacity = MemorySegment.allocateNative(8, scope);
             check("dnnl_get_primitive_cache_capacity", (int) c.cacheCapacity.invokeExact(capacity.address()));
@@ -278,15 +290,25 @@ public final class OneDnn {
             MemoryAddress layout = layout(in, rows);
             MemorySegment slot = MemorySegment.allocateNative(8, scope);
             check("dnnl_reorder_primitive_desc_create", (int) c.reorderCreate.invokeExact(slot.address(), plain, engine,
-                    layout, engine, MemoryAddress.NULL));
-            MemoryAddress descriptor = MemoryAccess.getAddress(slot);
-            check("dnnl_primitive_create", (int) c.primitiveCreate.invokeExact(slot.address(), descriptor));
-            MemoryAddress reorder = MemoryAccess.getAddress(slot);
-            check("dnnl_primitive_desc_destroy", (int) c.descriptorDestroy.invokeExact(descriptor));
+                    layout, engine, callerScratchpad));
+            Primitive reorder = create(MemoryAccess.getAddress(slot));
+            MemoryAddress[] memories = new MemoryAddress[2];
             try {
-                execute(reorder, ARG_SRC, plain, plainData, ARG_DST, layout, blockedData, 0, null, null);
+                check("dnnl_memory_create", (int) c.memoryCreate.invokeExact(slot.address(), plain, engine, plainData));
+                memories[0] = MemoryAccess.getAddress(slot);
+                check("dnnl_memory_create", (int) c.memoryCreate.invokeExact(slot.address(), layout, engine, blockedData));
+                memories[1] = MemoryAccess.getAddress(slot);
+                run(reorder, new int[] {ARG_SRC, ARG_DST}, memories);
             } finally {
-                check("dnnl_primitive_destroy", (int) c.primitiveDestroy.invokeExact(reorder));
+                for (MemoryAddress memory : memories) {
+                    if (memory != null) {
+                        check("dnnl_memory_destroy", (int) c.memoryDestroy.invokeExact(memory));
+                    }
+                }
+                check("dnnl_primitive_destroy", (int) c.primitiveDestroy.invokeExact(reorder.handle()));
+                if (reorder.scratchpadBytes() > 0) {
+                    check("dnnl_memory_desc_destroy", (int) c.descriptorFree.invokeExact(reorder.scratchpad()));
+                }
                 check("dnnl_memory_desc_destroy", (int) c.descriptorFree.invokeExact(plain));
             }
         }
@@ -318,13 +340,14 @@ public final class OneDnn {
             MemoryAddress source = address(input);
             MemoryAddress weights = address(weight.storage);
             MemoryAddress destination = address(product);
+            Scratch thread = scratch.get();
             long column = 0;
             for (int i = 0; i < weight.panels.length; i++) {
                 long panel = weight.panels[i];
-                execute(primitive(padded, weight.in, panel, weight.out), ARG_SRC,
-                        rowMajor(padded, weight.in, weight.in), source, ARG_WEIGHTS, layout(weight.in, panel),
-                        weights.addOffset(weight.offsets[i]), ARG_DST, rowMajor(padded, panel, weight.out),
-                        destination.addOffset(column * Float.BYTES));
+                run(primitive(padded, weight.in, panel, weight.out), PRODUCT_ARGUMENTS, new MemoryAddress[] {
+                    reused(thread, 0, rowMajor(padded, weight.in, weight.in), source),
+                    reused(thread, 1, layout(weight.in, panel), weights.addOffset(weight.offsets[i])),
+                    reused(thread, 2, rowMajor(padded, panel, weight.out), destination.addOffset(column * Float.BYTES))});
                 column += weight.panels[i];
             }
         } catch (RuntimeException e) {
@@ -340,15 +363,16 @@ public final class OneDnn {
     }
 
     /**
-     * The rows a product runs with: up to 16 the next power of two, above it the next multiple of
-     * 16. Every oneDNN primitive holds its own generated code (~0.3 MB each here), so primitives
-     * for every row count a generation meets took ~20 MB at batch 1; on these buckets about half.
+     * The rows a product runs with: at least 4 (1-2 rows stream the weights no faster than 4), up to
+     * 16 the next power of two, above it the next multiple of 16. Every oneDNN primitive holds its own
+     * generated code (~0.3 MB each here), so primitives for every row count a generation meets took
+     * ~20 MB at batch 1; on these buckets about 40 %.
      */
     private static long paddedRows(long rows) {
         if (rows > 16) {
             return (rows + 15) / 16 * 16;
         }
-        long padded = 1;
+        long padded = 4;
         while (padded < rows) {
             padded <<= 1;
         }
@@ -367,16 +391,10 @@ public final class OneDnn {
     }
 
     /** The product of {@code rows} inputs with one panel of {@code out} weight rows, into rows of {@code stride}. */
-    private MemoryAddress primitive(long rows, long in, long out, long stride) {
+    private Primitive primitive(long rows, long in, long out, long stride) {
         return primitives.computeIfAbsent(List.of(rows, in, out, stride), key -> {
             try {
-                MemoryAddress descriptor = matmul(rowMajor(rows, in, in), layout(in, out), rowMajor(rows, out, stride));
-                try (ResourceScope scope = ResourceScope.newConfinedScope()) {
-                    MemorySegment slot = MemorySegment.allocateNative(8, scope);
-                    check("dnnl_primitive_create", (int) c.primitiveCreate.invokeExact(slot.address(), descriptor));
-                    check("dnnl_primitive_desc_destroy", (int) c.descriptorDestroy.invokeExact(descriptor));
-                    return MemoryAccess.getAddress(slot);
-                }
+                return create(matmul(rowMajor(rows, in, in), layout(in, out), rowMajor(rows, out, stride)));
             } catch (RuntimeException e) {
                 throw e;
             } catch (Throwable e) {
@@ -432,8 +450,32 @@ public final class OneDnn {
         try (ResourceScope scope = ResourceScope.newConfinedScope()) {
             MemorySegment slot = MemorySegment.allocateNative(8, scope);
             check("dnnl_matmul_primitive_desc_create", (int) c.matmulCreate.invokeExact(slot.address(), engine, source,
-                    weights, MemoryAddress.NULL, destination, MemoryAddress.NULL));
+                    weights, MemoryAddress.NULL, destination, callerScratchpad));
             return MemoryAccess.getAddress(slot);
+        }
+    }
+
+    /**
+     * A primitive and the scratchpad each execution needs (its descriptor, null when it needs
+     * none); the primitive descriptor is destroyed.
+     */
+    private record Primitive(MemoryAddress handle, MemoryAddress scratchpad, long scratchpadBytes) {
+    }
+
+    private Primitive create(MemoryAddress descriptor) throws Throwable {
+        try (ResourceScope scope = ResourceScope.newConfinedScope()) {
+            MemorySegment slot = MemorySegment.allocateNative(8, scope);
+            MemoryAddress scratchpad = (MemoryAddress) c.queryDescriptor.invokeExact(descriptor, QUERY_EXEC_ARG_MD,
+                    ARG_SCRATCHPAD);
+            long bytes = scratchpad.equals(MemoryAddress.NULL) ? 0 : (long) c.descriptorSize.invokeExact(scratchpad);
+            MemoryAddress kept = null;
+            if (bytes > 0) {
+                check("dnnl_memory_desc_clone", (int) c.descriptorClone.invokeExact(slot.address(), scratchpad));
+                kept = MemoryAccess.getAddress(slot);
+            }
+            check("dnnl_primitive_create", (int) c.primitiveCreate.invokeExact(slot.address(), descriptor));
+            check("dnnl_primitive_desc_destroy", (int) c.descriptorDestroy.invokeExact(descriptor));
+            return new Primitive(MemoryAccess.getAddress(slot), kept, bytes);
         }
     }
 
@@ -460,10 +502,26 @@ public final class OneDnn {
     private static final class Scratch {
         private final MemorySegment memory;
         private final MemoryAddress stream;
+        /**
+         * The thread's memory objects, by argument (source, weights, destination, scratchpad: one
+         * descriptor may serve as both source and destination) and the (process-long) descriptor
+         * they were made for.
+         */
+        private final List<Map<MemoryAddress, MemoryAddress>> memories = List.of(new java.util.HashMap<>(),
+                new java.util.HashMap<>(), new java.util.HashMap<>(), new java.util.HashMap<>());
+        /** The thread's scratchpad, grown to the largest one a primitive has asked for. */
+        private MemorySegment scratchpad = MemorySegment.allocateNative(64, 64, ResourceScope.newImplicitScope());
 
         private Scratch(MemorySegment memory, MemoryAddress stream) {
             this.memory = memory;
             this.stream = stream;
+        }
+
+        private MemoryAddress scratchpad(long bytes) {
+            if (scratchpad.byteSize() < bytes) {
+                scratchpad = MemorySegment.allocateNative(bytes, 64, ResourceScope.newImplicitScope());
+            }
+            return scratchpad.address();
         }
     }
 
@@ -480,32 +538,44 @@ public final class OneDnn {
         return new Scratch(memory, MemoryAccess.getAddress(memory));
     }
 
-    /** Runs a primitive on up to three arguments (kind, descriptor, data address); kind 0 ends the list. */
-    private void execute(MemoryAddress primitive, int kind0, MemoryAddress md0, MemoryAddress data0, int kind1,
-            MemoryAddress md1, MemoryAddress data1, int kind2, MemoryAddress md2, MemoryAddress data2) throws Throwable {
+    /**
+     * Runs a primitive on memory objects of the given kinds ({@code DNNL_ARG_*}, at most three) and
+     * the thread's scratchpad, on the thread's stream, and waits for it.
+     */
+    private void run(Primitive primitive, int[] kinds, MemoryAddress[] memories) throws Throwable {
         Scratch s = scratch.get();
-        int[] kinds = {kind0, kind1, kind2};
-        MemoryAddress[] descriptors = {md0, md1, md2};
-        MemoryAddress[] data = {data0, data1, data2};
-        int count = kind2 == 0 ? 2 : 3;
-        List<MemoryAddress> memories = new ArrayList<>(count);
-        try {
-            for (int i = 0; i < count; i++) {
-                check("dnnl_memory_create", (int) c.memoryCreate.invokeExact(s.memory.address().addOffset(8),
-                        descriptors[i], engine, data[i]));
-                MemoryAddress memory = MemoryAccess.getAddressAtOffset(s.memory, 8);
-                memories.add(memory);
-                MemoryAccess.setIntAtOffset(s.memory, 16 + 16L * i, kinds[i]);
-                MemoryAccess.setAddressAtOffset(s.memory, 24 + 16L * i, memory);
-            }
-            check("dnnl_primitive_execute", (int) c.execute.invokeExact(primitive, s.stream, count,
-                    s.memory.address().addOffset(16)));
-            check("dnnl_stream_wait", (int) c.streamWait.invokeExact(s.stream));
-        } finally {
-            for (MemoryAddress memory : memories) {
-                check("dnnl_memory_destroy", (int) c.memoryDestroy.invokeExact(memory));
-            }
+        int count = kinds.length;
+        for (int i = 0; i < count; i++) {
+            MemoryAccess.setIntAtOffset(s.memory, 16 + 16L * i, kinds[i]);
+            MemoryAccess.setAddressAtOffset(s.memory, 24 + 16L * i, memories[i]);
         }
+        if (primitive.scratchpadBytes() > 0) {
+            MemoryAccess.setIntAtOffset(s.memory, 16 + 16L * count, ARG_SCRATCHPAD);
+            MemoryAccess.setAddressAtOffset(s.memory, 24 + 16L * count,
+                    reused(s, 3, primitive.scratchpad(), s.scratchpad(primitive.scratchpadBytes())));
+            count++;
+        }
+        check("dnnl_primitive_execute", (int) c.execute.invokeExact(primitive.handle(), s.stream, count,
+                s.memory.address().addOffset(16)));
+        check("dnnl_stream_wait", (int) c.streamWait.invokeExact(s.stream));
+    }
+
+    /**
+     * The thread's memory object for argument {@code slot} (0 to 3) of a descriptor kept for the
+     * process, pointed at {@code data}: made once, then only re-pointed (creating and destroying three
+     * per product cost ~3 us).
+     */
+    private MemoryAddress reused(Scratch s, int slot, MemoryAddress descriptor, MemoryAddress data) throws Throwable {
+        MemoryAddress memory = s.memories.get(slot).get(descriptor);
+        if (memory == null) {
+            check("dnnl_memory_create", (int) c.memoryCreate.invokeExact(s.memory.address().addOffset(8), descriptor,
+                    engine, data));
+            memory = MemoryAccess.getAddressAtOffset(s.memory, 8);
+            s.memories.get(slot).put(descriptor, memory);
+        } else {
+            check("dnnl_memory_set_data_handle", (int) c.memoryPoint.invokeExact(memory, data));
+        }
+        return memory;
     }
 
     /** The address of a contiguous float32 array's data (a contiguous copy of the caller's manager if need be). */
@@ -537,8 +607,11 @@ public final class OneDnn {
         private final MethodHandle primitiveDestroy;
         private final MethodHandle memoryCreate;
         private final MethodHandle memoryDestroy;
+        private final MethodHandle memoryPoint;
         private final MethodHandle execute;
         private final MethodHandle cacheCapacity;
+        private final MethodHandle attributesCreate;
+        private final MethodHandle scratchpadMode;
         private final MethodHandle setCacheCapacity;
 
         private Functions(Map<String, MemoryAddress> f) {
@@ -565,7 +638,10 @@ public final class OneDnn {
             memoryCreate = handle(f, "dnnl_memory_create", CLinker.C_POINTER, CLinker.C_POINTER, CLinker.C_POINTER,
                     CLinker.C_POINTER);
             memoryDestroy = handle(f, "dnnl_memory_destroy", CLinker.C_POINTER);
+            memoryPoint = handle(f, "dnnl_memory_set_data_handle", CLinker.C_POINTER, CLinker.C_POINTER);
             cacheCapacity = handle(f, "dnnl_get_primitive_cache_capacity", CLinker.C_POINTER);
+            attributesCreate = handle(f, "dnnl_primitive_attr_create", CLinker.C_POINTER);
+            scratchpadMode = handle(f, "dnnl_primitive_attr_set_scratchpad_mode", CLinker.C_POINTER, CLinker.C_INT);
             setCacheCapacity = handle(f, "dnnl_set_primitive_cache_capacity", CLinker.C_INT);
             execute = handle(f, "dnnl_primitive_execute", CLinker.C_POINTER, CLinker.C_POINTER, CLinker.C_INT,
                     CLinker.C_POINTER);
@@ -577,7 +653,8 @@ public final class OneDnn {
                 "dnnl_matmul_primitive_desc_create", "dnnl_reorder_primitive_desc_create",
                 "dnnl_primitive_desc_query_md", "dnnl_primitive_desc_destroy", "dnnl_primitive_create",
                 "dnnl_primitive_destroy", "dnnl_memory_create", "dnnl_memory_destroy", "dnnl_primitive_execute",
-                "dnnl_get_primitive_cache_capacity", "dnnl_set_primitive_cache_capacity", EXPORTED);
+                "dnnl_get_primitive_cache_capacity", "dnnl_set_primitive_cache_capacity", "dnnl_primitive_attr_create",
+                "dnnl_primitive_attr_set_scratchpad_mode", "dnnl_memory_set_data_handle", EXPORTED);
 
         /** Finds every function, checks oneDNN's major version, and binds them. */
         static Functions find() throws Throwable {

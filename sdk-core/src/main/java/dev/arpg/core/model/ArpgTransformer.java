@@ -275,7 +275,7 @@ public final class ArpgTransformer implements AutoCloseable {
             OneDnn.Blocked blocked = oneDnn.get().block(weight);
             return x -> oneDnn.get().multiply(x, blocked);
         }, true);
-        oneDnn.get().trimHeap();
+        oneDnn.get().releaseUnusedMemory();
         return true;
     }
 
