@@ -162,15 +162,19 @@ public final class OneDnn {
         private final long out;
         /** Output rows of each panel. */
         private final long[] panels;
-        /** Where each panel starts in the storage, in bytes. */
-        private final long[] offsets;
+        /** Each panel's blocked layout (memory descriptor). */
+        private final MemoryAddress[] layouts;
+        /** Where each panel's data starts (the storage never moves). */
+        private final MemoryAddress[] data;
 
-        private Blocked(NDArray storage, long in, long out, long[] panels, long[] offsets) {
+        private Blocked(NDArray storage, long in, long out, long[] panels, MemoryAddress[] layouts,
+                MemoryAddress[] data) {
             this.storage = storage;
             this.in = in;
             this.out = out;
             this.panels = panels;
-            this.offsets = offsets;
+            this.layouts = layouts;
+            this.data = data;
         }
 
         /** @return the bytes it holds */
@@ -218,11 +222,13 @@ public final class OneDnn {
         long[] panels = panels(in, out);
         try (ResourceScope scope = ResourceScope.newConfinedScope()) {
             long[] offsets = new long[panels.length];
+            MemoryAddress[] layouts = new MemoryAddress[panels.length];
             long total = 0;
             boolean inPlace = true;
             for (int i = 0; i < panels.length; i++) {
                 offsets[i] = total;
-                long bytes = (long) c.descriptorSize.invokeExact(layout(in, panels[i]));
+                layouts[i] = layout(in, panels[i]);
+                long bytes = (long) c.descriptorSize.invokeExact(layouts[i]);
                 inPlace &= bytes == panels[i] * in * Float.BYTES;
                 total += bytes;
             }
@@ -232,20 +238,22 @@ public final class OneDnn {
             MemoryAddress blockedData = address(storage);
             MemorySegment aside = inPlace ? MemorySegment.allocateNative(panels[0] * in * Float.BYTES, scope) : null;
             long plainOffset = 0;
+            MemoryAddress[] data = new MemoryAddress[panels.length];
             for (int i = 0; i < panels.length; i++) {
+                data[i] = blockedData.addOffset(offsets[i]);
                 long bytes = panels[i] * in * Float.BYTES;
                 MemoryAddress source = plainData.addOffset(plainOffset);
                 if (inPlace) {
                     aside.asSlice(0, bytes).copyFrom(source.asSegment(bytes, scope));
                     source = aside.address();
                 }
-                reorder(in, panels[i], source, blockedData.addOffset(offsets[i]));
+                reorder(in, panels[i], source, data[i]);
                 plainOffset += bytes;
             }
             if (!inPlace) {
                 weight.close();
             }
-            return new Blocked(storage, in, out, panels, offsets);
+            return new Blocked(storage, in, out, panels, layouts, data);
         } catch (RuntimeException e) {
             throw e;
         } catch (Throwable e) {
@@ -337,16 +345,15 @@ public final class OneDnn {
         NDArray product = x.getManager().create(new Shape(padded, weight.out), DataType.FLOAT32);
         NDArray input = padded == rows ? x : padded(x, rows, padded);
         try {
-            MemoryAddress source = address(input);
-            MemoryAddress weights = address(weight.storage);
-            MemoryAddress destination = address(product);
             Scratch thread = scratch.get();
+            MemoryAddress source = reused(thread, 0, rowMajor(padded, weight.in, weight.in), address(input));
+            MemoryAddress destination = address(product);
             long column = 0;
             for (int i = 0; i < weight.panels.length; i++) {
                 long panel = weight.panels[i];
                 run(primitive(padded, weight.in, panel, weight.out), PRODUCT_ARGUMENTS, new MemoryAddress[] {
-                    reused(thread, 0, rowMajor(padded, weight.in, weight.in), source),
-                    reused(thread, 1, layout(weight.in, panel), weights.addOffset(weight.offsets[i])),
+                    source,
+                    reused(thread, 1, weight.layouts[i], weight.data[i]),
                     reused(thread, 2, rowMajor(padded, panel, weight.out), destination.addOffset(column * Float.BYTES))});
                 column += weight.panels[i];
             }
