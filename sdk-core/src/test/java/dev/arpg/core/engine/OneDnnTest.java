@@ -29,7 +29,8 @@ class OneDnnTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"1, 64, 48", "2, 1024, 3072", "8, 1024, 1024", "13, 256, 768", "40, 2816, 1024", "300, 64, 20"})
+    @CsvSource({"1, 64, 48", "2, 1024, 3072", "8, 1024, 1024", "13, 256, 768", "21, 128, 64", "40, 2816, 1024",
+        "300, 64, 20"})
     void multipliesAsLinearDoesForEveryRowCount(int rows, int in, int out) {
         try (NDManager m = Engines.newRootManager()) {
             NDArray w = m.randomNormal(0, 0.05f, new Shape(out, in), DataType.FLOAT32);
