@@ -342,7 +342,8 @@ public final class OneDnn {
             return x.getManager().create(shape, DataType.FLOAT32);
         }
         long padded = paddedRows(rows);
-        NDArray product = x.getManager().create(new Shape(padded, weight.out), DataType.FLOAT32);
+        NDArray product = x.getManager().create(padded == rows ? shape : new Shape(padded, weight.out),
+                DataType.FLOAT32);
         NDArray input = padded == rows ? x : padded(x, rows, padded);
         try {
             Scratch thread = scratch.get();
@@ -366,7 +367,14 @@ public final class OneDnn {
                 input.close();
             }
         }
-        return (padded == rows ? product : product.get(new NDIndex(":{}", rows))).reshape(shape);
+        if (padded == rows) {
+            return product;
+        }
+        try (NDArray productRows = product.get(new NDIndex(":{}", rows))) {
+            return productRows.reshape(shape);
+        } finally {
+            product.close();
+        }
     }
 
     /**

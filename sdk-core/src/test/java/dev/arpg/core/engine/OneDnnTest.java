@@ -57,6 +57,20 @@ class OneDnnTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"3", "4", "21"})
+    void leavesOnlyTheProductInTheInputsManager(int rows) {
+        try (NDManager m = Engines.newRootManager()) {
+            OneDnn.Blocked blocked = oneDnn().block(m.randomNormal(new Shape(48, 32)));
+            try (NDManager request = m.newSubManager()) {
+                NDArray x = request.randomNormal(new Shape(1, rows, 32));
+                NDArray product = oneDnn().multiply(x, blocked);
+                assertThat(product.getShape()).isEqualTo(new Shape(1, rows, 48));
+                assertThat(request.getManagedArrays()).containsExactlyInAnyOrder(x, product);
+            }
+        }
+    }
+
     @Test
     void threadsMultiplyAtOnceWithTheSameWeights() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
