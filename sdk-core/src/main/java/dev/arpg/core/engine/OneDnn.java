@@ -336,20 +336,18 @@ public final class OneDnn {
                     + "] product must be float32 [..., " + weight.in + "], not " + x.getDataType() + " " + s);
         }
         long rows = s.size() / weight.in;
-        Shape shape = s.slice(0, s.dimension() - 1).add(weight.out);
+        NDArray product = x.getManager().create(s.slice(0, s.dimension() - 1).add(weight.out), DataType.FLOAT32);
         if (rows == 0) {
-            return x.getManager().create(shape, DataType.FLOAT32);
+            return product;
         }
         long padded = paddedRows(rows);
-        NDArray product = x.getManager().create(shape, DataType.FLOAT32);
         try {
             Scratch thread = scratch.get();
-            MemoryAddress input = address(x);
-            MemoryAddress destination = address(product);
-            if (padded != rows) {
-                input = thread.paddedInput(input, rows * weight.in * Float.BYTES, padded * weight.in * Float.BYTES);
-                destination = thread.paddedOutput(padded * weight.out * Float.BYTES);
-            }
+            MemoryAddress productData = address(product);
+            MemoryAddress input = padded == rows ? address(x) : thread.paddedInput(address(x),
+                    rows * weight.in * Float.BYTES, padded * weight.in * Float.BYTES);
+            MemoryAddress destination = padded == rows ? productData
+                    : thread.paddedOutput(padded * weight.out * Float.BYTES);
             MemoryAddress source = reused(thread, 0, rowMajor(padded, weight.in, weight.in), input);
             long column = 0;
             for (int i = 0; i < weight.panels.length; i++) {
@@ -362,7 +360,7 @@ public final class OneDnn {
             }
             if (padded != rows) {
                 long bytes = rows * weight.out * Float.BYTES;
-                address(product).asSegment(bytes, ResourceScope.globalScope())
+                productData.asSegment(bytes, ResourceScope.globalScope())
                         .copyFrom(destination.asSegment(bytes, ResourceScope.globalScope()));
             }
         } catch (RuntimeException e) {
