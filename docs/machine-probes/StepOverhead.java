@@ -16,7 +16,7 @@ import dev.arpg.core.model.ArpgTransformer;
  * {@code mvn -q -B -DskipTests package}, with the launcher's memory settings:
  *
  * MALLOC_ARENA_MAX=1 java --add-modules jdk.incubator.vector,jdk.incubator.foreign
- *   --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmn16m -XX:MaxDirectMemorySize=64g
+ *   --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmn8m -XX:MaxDirectMemorySize=64g
  *   -cp samples/target/arpg.jar docs/machine-probes/StepOverhead.java 64 1 6
  *
  * Arguments: width, batch, generations (each line is one generation's ms per step).

@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  * session 18) after {@code mvn -q -B -DskipTests package}, with the launcher's settings:
  *
  * MALLOC_ARENA_MAX=1 java --add-modules jdk.incubator.vector,jdk.incubator.foreign
- *   --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmn16m -XX:MaxDirectMemorySize=64g
+ *   --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmn8m -XX:MaxDirectMemorySize=64g
  *   -cp samples/target/arpg.jar docs/machine-probes/TrainingWarmUp.java 30 1
  *
  * Arguments: blocks, steps per block.
