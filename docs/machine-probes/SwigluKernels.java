@@ -6,22 +6,22 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import dev.arpg.core.engine.Engines;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.reflect.Method;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.stream.IntStream;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * SwiGLU in the training step, two ways, in one JVM (docs/benchmarks.md, session 21): the engine's
  * sigmoid kept for the backward (the SDK to session 20) against the sigmoid computed in the Java
  * pass, forward and backward (session 21). Each timed call follows the product that precedes it in
  * the step (so libtorch's OpenMP thread is spinning, as in training), at issue 8's training config
- * (2048 rows, hidden 768). Prints ms per call, the two forms alternating block by block. The kernels
- * are copies of TrainingKernels' (package-private), chunked over the common pool the same way.
+ * (2048 rows, hidden 768). Prints ms per call, the two forms alternating block by block. Session 20's
+ * kernels are copied here (chunked over the common pool as TrainingKernels does); session 21's are
+ * TrainingKernels' own, reached by reflection.
  *
  * MALLOC_ARENA_MAX=1 java --add-modules jdk.incubator.vector,jdk.incubator.foreign
  *   --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmn8m -XX:MaxDirectMemorySize=64g
@@ -30,8 +30,6 @@ import jdk.incubator.vector.VectorSpecies;
  * Arguments: blocks per form, calls per block.
  */
 public class SwigluKernels {
-    private static final VectorSpecies<Float> LANES = FloatVector.SPECIES_PREFERRED;
-    private static final float ROUNDING = 12582912f;
     private static final int ROWS = 2048;
     private static final int DIM = 256;
     private static final int HIDDEN = 768;
@@ -155,70 +153,36 @@ public class SwigluKernels {
         });
     }
 
-    // Session 21's kernels: the sigmoid in the Java pass, on vectors.
+    // Session 21's kernels: TrainingKernels' own (package-private, so reached by reflection).
 
-    static FloatVector exp(FloatVector x) {
-        FloatVector clamped = x.min(88.3f).max(-87.4f);
-        FloatVector shifted = clamped.mul(1.44269504f).add(ROUNDING);
-        FloatVector k = shifted.sub(ROUNDING);
-        FloatVector r = clamped.sub(k.mul(0.693359375f)).sub(k.mul(-2.12194440e-4f));
-        FloatVector p = FloatVector.broadcast(LANES, 1.9875691500e-4f);
-        p = p.fma(r, FloatVector.broadcast(LANES, 1.3981999507e-3f));
-        p = p.fma(r, FloatVector.broadcast(LANES, 8.3334519073e-3f));
-        p = p.fma(r, FloatVector.broadcast(LANES, 4.1665795894e-2f));
-        p = p.fma(r, FloatVector.broadcast(LANES, 1.6666665459e-1f));
-        p = p.fma(r, FloatVector.broadcast(LANES, 5.0000001201e-1f));
-        FloatVector er = p.fma(r.mul(r), r).add(1f);
-        FloatVector twoToK = (FloatVector) ((IntVector) shifted.reinterpretAsInts())
-                .sub(Float.floatToRawIntBits(ROUNDING) - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return er.mul(twoToK).blend(0f, x.lt(-87.3f));
-    }
+    private static final MethodHandle SWIGLU = kernel("swiglu", FloatBuffer.class, FloatBuffer.class, int.class,
+            int.class);
+    private static final MethodHandle SWIGLU_BACKWARD = kernel("swigluBackward", FloatBuffer.class,
+            FloatBuffer.class, FloatBuffer.class, int.class, int.class);
 
-    static FloatVector sigmoid(FloatVector g) {
-        FloatVector e = exp(g.abs().neg());
-        return FloatVector.broadcast(LANES, 1f).blend(e, g.lt(0f)).div(e.add(1f));
-    }
-
-    static float[] paddedRow(int n) {
-        return new float[(n + LANES.length() - 1) / LANES.length() * LANES.length()];
+    private static MethodHandle kernel(String name, Class<?>... parameters) {
+        try {
+            Method method = Class.forName("dev.arpg.core.train.TrainingKernels").getDeclaredMethod(name, parameters);
+            method.setAccessible(true);
+            return MethodHandles.lookup().unreflect(method);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("TrainingKernels." + name + " not found", e);
+        }
     }
 
     static void swiglu(FloatBuffer gateUp, FloatBuffer out, int rows, int hidden) {
-        forChunks(rows, (from, to) -> {
-            float[] g = paddedRow(hidden);
-            float[] u = paddedRow(hidden);
-            for (int r = from; r < to; r++) {
-                gateUp.get(r * 2 * hidden, g, 0, hidden);
-                gateUp.get(r * 2 * hidden + hidden, u, 0, hidden);
-                for (int i = 0; i < g.length; i += LANES.length()) {
-                    FloatVector gv = FloatVector.fromArray(LANES, g, i);
-                    gv.mul(sigmoid(gv)).mul(FloatVector.fromArray(LANES, u, i)).intoArray(g, i);
-                }
-                out.put(r * hidden, g, 0, hidden);
-            }
-        });
+        try {
+            SWIGLU.invokeExact(gateUp, out, rows, hidden);
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static void swigluBackward(FloatBuffer dOut, FloatBuffer gateUp, FloatBuffer dGateUp, int rows, int hidden) {
-        forChunks(rows, (from, to) -> {
-            float[] g = paddedRow(hidden);
-            float[] u = paddedRow(hidden);
-            float[] d = paddedRow(hidden);
-            for (int r = from; r < to; r++) {
-                gateUp.get(r * 2 * hidden, g, 0, hidden);
-                gateUp.get(r * 2 * hidden + hidden, u, 0, hidden);
-                dOut.get(r * hidden, d, 0, hidden);
-                for (int i = 0; i < g.length; i += LANES.length()) {
-                    FloatVector gv = FloatVector.fromArray(LANES, g, i);
-                    FloatVector uv = FloatVector.fromArray(LANES, u, i);
-                    FloatVector s = sigmoid(gv);
-                    FloatVector ds = FloatVector.fromArray(LANES, d, i).mul(s);
-                    ds.mul(uv).mul(gv.mul(s.neg().add(1f)).add(1f)).intoArray(u, i);
-                    ds.mul(gv).intoArray(g, i);
-                }
-                dGateUp.put(r * 2 * hidden, u, 0, hidden);
-                dGateUp.put(r * 2 * hidden + hidden, g, 0, hidden);
-            }
-        });
+        try {
+            SWIGLU_BACKWARD.invokeExact(dOut, gateUp, dGateUp, rows, hidden);
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
