@@ -13,15 +13,17 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.stream.IntStream;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * SwiGLU in the training step, two ways, in one JVM (docs/benchmarks.md, session 21): the engine's
- * sigmoid kept for the backward (the SDK to session 20) against the sigmoid computed in the Java
- * pass, forward and backward (session 21). Each timed call follows the product that precedes it in
+ * sigmoid kept for the backward (the SDK's TrainingKernels) against the sigmoid computed in the Java
+ * pass on Java Vector API vectors, forward and backward (measured in session 21, not kept). Each timed call follows the product that precedes it in
  * the step (so libtorch's OpenMP thread is spinning, as in training), at issue 8's training config
- * (2048 rows, hidden 768). Prints ms per call, the two forms alternating block by block. Session 20's
- * kernels are copied here (chunked over the common pool as TrainingKernels does); session 21's are
- * TrainingKernels' own, reached by reflection.
+ * (2048 rows, hidden 768). Prints ms per call, the two forms alternating block by block.
  *
  * MALLOC_ARENA_MAX=1 java --add-modules jdk.incubator.vector,jdk.incubator.foreign
  *   --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmn8m -XX:MaxDirectMemorySize=64g
@@ -30,6 +32,8 @@ import java.util.stream.IntStream;
  * Arguments: blocks per form, calls per block.
  */
 public class SwigluKernels {
+    private static final VectorSpecies<Float> LANES = FloatVector.SPECIES_PREFERRED;
+    private static final float ROUNDING = 12582912f;
     private static final int ROWS = 2048;
     private static final int DIM = 256;
     private static final int HIDDEN = 768;
@@ -110,55 +114,13 @@ public class SwigluKernels {
         IntStream.range(0, chunks).parallel().forEach(c -> body.run(rows * c / chunks, rows * (c + 1) / chunks));
     }
 
-    // Session 20's kernels: the sigmoid comes from the engine.
+    // The SDK's kernels (the sigmoid from the engine): TrainingKernels' own, package-private, so
+    // reached by reflection.
 
-    static void swigluEngineSigmoid(FloatBuffer gateUp, FloatBuffer sigmoid, FloatBuffer out, int rows, int hidden) {
-        forChunks(rows, (from, to) -> {
-            float[] g = new float[hidden];
-            float[] u = new float[hidden];
-            float[] s = new float[hidden];
-            for (int r = from; r < to; r++) {
-                gateUp.get(r * 2 * hidden, g, 0, hidden);
-                gateUp.get(r * 2 * hidden + hidden, u, 0, hidden);
-                sigmoid.get(r * hidden, s, 0, hidden);
-                for (int i = 0; i < hidden; i++) {
-                    s[i] = g[i] * s[i] * u[i];
-                }
-                out.put(r * hidden, s, 0, hidden);
-            }
-        });
-    }
-
-    static void swigluBackwardEngineSigmoid(FloatBuffer dOut, FloatBuffer gateUp, FloatBuffer sigmoid,
-            FloatBuffer dGateUp, int rows, int hidden) {
-        forChunks(rows, (from, to) -> {
-            float[] g = new float[hidden];
-            float[] u = new float[hidden];
-            float[] s = new float[hidden];
-            float[] d = new float[hidden];
-            float[] dg = new float[hidden];
-            float[] du = new float[hidden];
-            for (int r = from; r < to; r++) {
-                gateUp.get(r * 2 * hidden, g, 0, hidden);
-                gateUp.get(r * 2 * hidden + hidden, u, 0, hidden);
-                sigmoid.get(r * hidden, s, 0, hidden);
-                dOut.get(r * hidden, d, 0, hidden);
-                for (int i = 0; i < hidden; i++) {
-                    dg[i] = d[i] * u[i] * s[i] * (1f + g[i] * (1f - s[i]));
-                    du[i] = d[i] * g[i] * s[i];
-                }
-                dGateUp.put(r * 2 * hidden, dg, 0, hidden);
-                dGateUp.put(r * 2 * hidden + hidden, du, 0, hidden);
-            }
-        });
-    }
-
-    // Session 21's kernels: TrainingKernels' own (package-private, so reached by reflection).
-
-    private static final MethodHandle SWIGLU = kernel("swiglu", FloatBuffer.class, FloatBuffer.class, int.class,
-            int.class);
+    private static final MethodHandle SWIGLU = kernel("swiglu", FloatBuffer.class, FloatBuffer.class,
+            FloatBuffer.class, int.class, int.class);
     private static final MethodHandle SWIGLU_BACKWARD = kernel("swigluBackward", FloatBuffer.class,
-            FloatBuffer.class, FloatBuffer.class, int.class, int.class);
+            FloatBuffer.class, FloatBuffer.class, FloatBuffer.class, int.class, int.class);
 
     private static MethodHandle kernel(String name, Class<?>... parameters) {
         try {
@@ -170,19 +132,88 @@ public class SwigluKernels {
         }
     }
 
-    static void swiglu(FloatBuffer gateUp, FloatBuffer out, int rows, int hidden) {
+    static void swigluEngineSigmoid(FloatBuffer gateUp, FloatBuffer sigmoid, FloatBuffer out, int rows, int hidden) {
         try {
-            SWIGLU.invokeExact(gateUp, out, rows, hidden);
+            SWIGLU.invokeExact(gateUp, sigmoid, out, rows, hidden);
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }
     }
 
-    static void swigluBackward(FloatBuffer dOut, FloatBuffer gateUp, FloatBuffer dGateUp, int rows, int hidden) {
+    static void swigluBackwardEngineSigmoid(FloatBuffer dOut, FloatBuffer gateUp, FloatBuffer sigmoid,
+            FloatBuffer dGateUp, int rows, int hidden) {
         try {
-            SWIGLU_BACKWARD.invokeExact(dOut, gateUp, dGateUp, rows, hidden);
+            SWIGLU_BACKWARD.invokeExact(dOut, gateUp, sigmoid, dGateUp, rows, hidden);
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    // Measured in session 21 and not kept (docs/benchmarks.md): the sigmoid in the Java pass, on
+    // vectors, chunked over the common pool as TrainingKernels does.
+
+    static FloatVector exp(FloatVector x) {
+        FloatVector clamped = x.min(88.3f).max(-87.4f);
+        FloatVector shifted = clamped.mul(1.44269504f).add(ROUNDING);
+        FloatVector k = shifted.sub(ROUNDING);
+        FloatVector r = clamped.sub(k.mul(0.693359375f)).sub(k.mul(-2.12194440e-4f));
+        FloatVector p = FloatVector.broadcast(LANES, 1.9875691500e-4f);
+        p = p.fma(r, FloatVector.broadcast(LANES, 1.3981999507e-3f));
+        p = p.fma(r, FloatVector.broadcast(LANES, 8.3334519073e-3f));
+        p = p.fma(r, FloatVector.broadcast(LANES, 4.1665795894e-2f));
+        p = p.fma(r, FloatVector.broadcast(LANES, 1.6666665459e-1f));
+        p = p.fma(r, FloatVector.broadcast(LANES, 5.0000001201e-1f));
+        FloatVector er = p.fma(r.mul(r), r).add(1f);
+        FloatVector twoToK = (FloatVector) ((IntVector) shifted.reinterpretAsInts())
+                .sub(Float.floatToRawIntBits(ROUNDING) - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return er.mul(twoToK).blend(0f, x.lt(-87.3f));
+    }
+
+    static FloatVector sigmoid(FloatVector g) {
+        FloatVector e = exp(g.abs().neg());
+        return FloatVector.broadcast(LANES, 1f).blend(e, g.lt(0f)).div(e.add(1f));
+    }
+
+    static float[] paddedRow(int n) {
+        return new float[(n + LANES.length() - 1) / LANES.length() * LANES.length()];
+    }
+
+    static void swiglu(FloatBuffer gateUp, FloatBuffer out, int rows, int hidden) {
+        forChunks(rows, (from, to) -> {
+            float[] g = paddedRow(hidden);
+            float[] u = paddedRow(hidden);
+            for (int r = from; r < to; r++) {
+                gateUp.get(r * 2 * hidden, g, 0, hidden);
+                gateUp.get(r * 2 * hidden + hidden, u, 0, hidden);
+                for (int i = 0; i < g.length; i += LANES.length()) {
+                    FloatVector gv = FloatVector.fromArray(LANES, g, i);
+                    gv.mul(sigmoid(gv)).mul(FloatVector.fromArray(LANES, u, i)).intoArray(g, i);
+                }
+                out.put(r * hidden, g, 0, hidden);
+            }
+        });
+    }
+
+    static void swigluBackward(FloatBuffer dOut, FloatBuffer gateUp, FloatBuffer dGateUp, int rows, int hidden) {
+        forChunks(rows, (from, to) -> {
+            float[] g = paddedRow(hidden);
+            float[] u = paddedRow(hidden);
+            float[] d = paddedRow(hidden);
+            for (int r = from; r < to; r++) {
+                gateUp.get(r * 2 * hidden, g, 0, hidden);
+                gateUp.get(r * 2 * hidden + hidden, u, 0, hidden);
+                dOut.get(r * hidden, d, 0, hidden);
+                for (int i = 0; i < g.length; i += LANES.length()) {
+                    FloatVector gv = FloatVector.fromArray(LANES, g, i);
+                    FloatVector uv = FloatVector.fromArray(LANES, u, i);
+                    FloatVector s = sigmoid(gv);
+                    FloatVector ds = FloatVector.fromArray(LANES, d, i).mul(s);
+                    ds.mul(uv).mul(gv.mul(s.neg().add(1f)).add(1f)).intoArray(u, i);
+                    ds.mul(gv).intoArray(g, i);
+                }
+                dGateUp.put(r * 2 * hidden, u, 0, hidden);
+                dGateUp.put(r * 2 * hidden + hidden, g, 0, hidden);
+            }
+        });
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.arpg.api.InvalidRequestException;
@@ -79,7 +80,7 @@ public final class TeacherForcingBackprop {
 
     /** What the backward needs of one block. */
     private record Block(String prefix, Norm attentionNorm, NDArray q, NDArray k, NDArray v, NDArray probs,
-            NDArray attended, Norm ffnNorm, NDArray gateUp, NDArray gated, NDArray out) {
+            NDArray attended, Norm ffnNorm, NDArray gateUp, NDArray sigmoid, NDArray gated, NDArray out) {
     }
 
     /** The shared keys and values of the cross stage, as stored together. */
@@ -243,10 +244,11 @@ public final class TeacherForcingBackprop {
             Norm ffnNorm = norm(mid, prefix + "ffn_norm.weight");
             int hidden = config.ffnHidden();
             NDArray gateUp = linear(ffnNorm.out(), w13(prefix));
+            NDArray sigmoid = Activation.sigmoid(gateUp.get(new NDIndex(":, :{}", hidden)));
             NDArray gated = empty(rows, hidden);
-            TrainingKernels.swiglu(read(gateUp), write(gated), rows, hidden);
+            TrainingKernels.swiglu(read(gateUp), read(sigmoid), write(gated), rows, hidden);
             NDArray out = linear(gated, List.of(prefix + "ffn.w2.weight")).addi(mid);
-            return new Block(prefix, attentionNorm, q, k, v, probs, attended, ffnNorm, gateUp, gated, out);
+            return new Block(prefix, attentionNorm, q, k, v, probs, attended, ffnNorm, gateUp, sigmoid, gated, out);
         }
 
         /**
@@ -263,7 +265,8 @@ public final class TeacherForcingBackprop {
             weightGradient(w2, dOut, b.gated());
             NDArray dGated = dOut.matMul(weight(w2));
             NDArray dGateUp = empty(b.gateUp().getShape());
-            TrainingKernels.swigluBackward(read(dGated), read(b.gateUp()), write(dGateUp), rows, config.ffnHidden());
+            TrainingKernels.swigluBackward(read(dGated), read(b.gateUp()), read(b.sigmoid()), write(dGateUp), rows,
+                    config.ffnHidden());
             weightGradient(w13(prefix), dGateUp, b.ffnNorm().out());
             normBackward(b.ffnNorm(), dGateUp.matMul(weight(w13(prefix))), dOut);
             NDArray dMid = dOut;

@@ -1,22 +1,14 @@
 package dev.arpg.core.train;
 
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 import java.util.stream.IntStream;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The element-wise steps of the transformer's training pass ({@link TeacherForcingBackprop}) and
  * their derivatives, each one Java pass over memory where the engine runs several ops forwards and
  * autograd as many again backwards. Each works on rows copied into small scratch arrays and split
  * over {@value #CHUNKS} fixed chunks run on the common fork-join pool; sums across rows are added in
- * chunk order, so results do not depend on the thread count. The loops with exponentials (the
- * softmaxes, SwiGLU's sigmoid) run on vectors of the CPU's preferred width over scratch rows padded
- * to whole vectors (padding lanes are computed and never written out).
+ * chunk order, so results do not depend on the thread count.
  *
  * <p>Buffers are float views of contiguous arrays in row-major order; outputs are written with
  * absolute puts and never alias inputs unless a method says so.
@@ -28,46 +20,28 @@ final class TrainingKernels {
     private TrainingKernels() {
     }
 
-    /** The vector width of the vectorised loops. */
-    private static final VectorSpecies<Float> LANES = FloatVector.SPECIES_PREFERRED;
-
-    /** {@code 1.5 * 2^23}: a float that, added to one of magnitude below {@code 2^22}, rounds it to an integer. */
-    private static final float ROUNDING = 12582912f;
-
     /**
-     * {@code e^x} of every lane in float precision (within about two float ulps of {@code Math.exp}
-     * on {@code [-87, 88]}, 0 below, NaN for NaN): Cephes' {@code expf}, {@code 2^k * e^r} with
-     * {@code k} the nearest integer to {@code x / ln 2}, {@code r = x - k ln 2} in two steps and
-     * {@code e^r} a degree-7 polynomial in fused multiply-adds.
+     * {@code e^x} in float precision for the softmaxes here ({@code x <= 0}; within about two float
+     * ulps of {@code Math.exp} on {@code [-87, 88]}, 0 below, NaN for NaN): Cephes' {@code expf},
+     * {@code 2^k * e^r} with {@code k} the nearest integer to {@code x / ln 2}, {@code r = x - k ln 2}
+     * in two steps and {@code e^r} a degree-7 polynomial. Several times faster than {@code (float)
+     * Math.exp(x)}, which goes through double precision.
      */
-    static FloatVector exp(FloatVector x) {
-        FloatVector clamped = x.min(88.3f).max(-87.4f);
-        // Adding 1.5 * 2^23 rounds to an integer (halves to even) and leaves it in the low bits.
-        FloatVector shifted = clamped.mul(1.44269504f).add(ROUNDING);
-        FloatVector k = shifted.sub(ROUNDING);
-        FloatVector r = clamped.sub(k.mul(0.693359375f)).sub(k.mul(-2.12194440e-4f));
-        FloatVector p = FloatVector.broadcast(LANES, 1.9875691500e-4f);
-        p = p.fma(r, FloatVector.broadcast(LANES, 1.3981999507e-3f));
-        p = p.fma(r, FloatVector.broadcast(LANES, 8.3334519073e-3f));
-        p = p.fma(r, FloatVector.broadcast(LANES, 4.1665795894e-2f));
-        p = p.fma(r, FloatVector.broadcast(LANES, 1.6666665459e-1f));
-        p = p.fma(r, FloatVector.broadcast(LANES, 5.0000001201e-1f));
-        FloatVector er = p.fma(r.mul(r), r).add(1f);
-        FloatVector twoToK = (FloatVector) ((IntVector) shifted.reinterpretAsInts())
-                .sub(Float.floatToRawIntBits(ROUNDING) - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return er.mul(twoToK).blend(0f, x.lt(-87.3f));
-    }
-
-    /** {@code 1 / (1 + e^-g)} of every lane, from {@code e^-|g|} so that the exponential never overflows. */
-    static FloatVector sigmoid(FloatVector g) {
-        FloatVector e = exp(g.abs().neg());
-        VectorMask<Float> negative = g.lt(0f);
-        return FloatVector.broadcast(LANES, 1f).blend(e, negative).div(e.add(1f));
-    }
-
-    /** A scratch row of at least {@code n} floats, padded to whole vectors. */
-    private static float[] paddedRow(int n) {
-        return new float[(n + LANES.length() - 1) / LANES.length() * LANES.length()];
+    static float exp(float x) {
+        if (x < -87.3f) {
+            return 0f;
+        }
+        float clamped = Math.min(x, 88.3f);
+        int k = Math.round(clamped * 1.44269504f);
+        float r = clamped - k * 0.693359375f - k * -2.12194440e-4f;
+        float p = 1.9875691500e-4f;
+        p = p * r + 1.3981999507e-3f;
+        p = p * r + 8.3334519073e-3f;
+        p = p * r + 4.1665795894e-2f;
+        p = p * r + 1.6666665459e-1f;
+        p = p * r + 5.0000001201e-1f;
+        float er = p * (r * r) + r + 1f;
+        return er * Float.intBitsToFloat((k + 127) << 23);
     }
 
     /** Work on rows {@code [from, to)}, chunk number {@code chunk}. */
@@ -280,39 +254,30 @@ final class TrainingKernels {
      */
     static void causalSoftmax(FloatBuffer scores, FloatBuffer probs, int rows, int queries, int keys, float scale) {
         forChunks(rows, (from, to, c) -> {
-            float[] row = paddedRow(keys);
+            float[] row = new float[keys];
             for (int r = from; r < to; r++) {
                 scores.get(r * keys, row, 0, keys);
-                Arrays.fill(row, Math.min(r % queries + 1, keys), row.length, Float.NEGATIVE_INFINITY);
-                softmaxInPlace(row, scale, 1f);
+                int visible = Math.min(r % queries + 1, keys);
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < visible; j++) {
+                    row[j] *= scale;
+                    max = Math.max(max, row[j]);
+                }
+                float sum = 0;
+                for (int j = 0; j < visible; j++) {
+                    row[j] = exp(row[j] - max);
+                    sum += row[j];
+                }
+                float inverse = 1f / sum;
+                for (int j = 0; j < visible; j++) {
+                    row[j] *= inverse;
+                }
+                for (int j = visible; j < keys; j++) {
+                    row[j] = 0f;
+                }
                 probs.put(r * keys, row, 0, keys);
             }
         });
-    }
-
-    /**
-     * Replaces a padded row by {@code factor * softmax(scale * row)} ({@code -infinity} entries,
-     * the padding among them, get 0) and returns the log of the softmax's denominator, {@code
-     * log(sum(e^(scale * row)))}.
-     */
-    private static double softmaxInPlace(float[] row, float scale, float factor) {
-        FloatVector max = FloatVector.broadcast(LANES, Float.NEGATIVE_INFINITY);
-        for (int i = 0; i < row.length; i += LANES.length()) {
-            max = max.max(FloatVector.fromArray(LANES, row, i));
-        }
-        float shift = max.reduceLanes(VectorOperators.MAX) * scale;
-        FloatVector sum = FloatVector.zero(LANES);
-        for (int i = 0; i < row.length; i += LANES.length()) {
-            FloatVector e = exp(FloatVector.fromArray(LANES, row, i).mul(scale).sub(shift));
-            e.intoArray(row, i);
-            sum = sum.add(e);
-        }
-        float total = sum.reduceLanes(VectorOperators.ADD);
-        float multiplier = factor / total;
-        for (int i = 0; i < row.length; i += LANES.length()) {
-            FloatVector.fromArray(LANES, row, i).mul(multiplier).intoArray(row, i);
-        }
-        return shift + Math.log(total);
     }
 
     /**
@@ -341,21 +306,23 @@ final class TrainingKernels {
      * side by side.
      *
      * @param gateUp {@code [rows, 2 * hidden]}: the gate's columns, then the up projection's
+     * @param sigmoid {@code sigmoid(gate)} {@code [rows, hidden]}
      * @param out output {@code [rows, hidden]}
      * @param hidden columns of each half
      */
-    static void swiglu(FloatBuffer gateUp, FloatBuffer out, int rows, int hidden) {
+    static void swiglu(FloatBuffer gateUp, FloatBuffer sigmoid, FloatBuffer out, int rows, int hidden) {
         forChunks(rows, (from, to, c) -> {
-            float[] g = paddedRow(hidden);
-            float[] u = paddedRow(hidden);
+            float[] g = new float[hidden];
+            float[] u = new float[hidden];
+            float[] s = new float[hidden];
             for (int r = from; r < to; r++) {
                 gateUp.get(r * 2 * hidden, g, 0, hidden);
                 gateUp.get(r * 2 * hidden + hidden, u, 0, hidden);
-                for (int i = 0; i < g.length; i += LANES.length()) {
-                    FloatVector gv = FloatVector.fromArray(LANES, g, i);
-                    gv.mul(sigmoid(gv)).mul(FloatVector.fromArray(LANES, u, i)).intoArray(g, i);
+                sigmoid.get(r * hidden, s, 0, hidden);
+                for (int i = 0; i < hidden; i++) {
+                    s[i] = g[i] * s[i] * u[i];
                 }
-                out.put(r * hidden, g, 0, hidden);
+                out.put(r * hidden, s, 0, hidden);
             }
         });
     }
@@ -366,28 +333,29 @@ final class TrainingKernels {
      *
      * @param dOut {@code [rows, hidden]}
      * @param gateUp the forward's input {@code [rows, 2 * hidden]}
+     * @param sigmoid the forward's {@code sigmoid(gate)}
      * @param dGateUp output {@code [rows, 2 * hidden]}
      */
-    static void swigluBackward(FloatBuffer dOut, FloatBuffer gateUp, FloatBuffer dGateUp, int rows, int hidden) {
+    static void swigluBackward(FloatBuffer dOut, FloatBuffer gateUp, FloatBuffer sigmoid, FloatBuffer dGateUp,
+            int rows, int hidden) {
         forChunks(rows, (from, to, c) -> {
-            float[] g = paddedRow(hidden);
-            float[] u = paddedRow(hidden);
-            float[] d = paddedRow(hidden);
+            float[] g = new float[hidden];
+            float[] u = new float[hidden];
+            float[] s = new float[hidden];
+            float[] d = new float[hidden];
+            float[] dg = new float[hidden];
+            float[] du = new float[hidden];
             for (int r = from; r < to; r++) {
                 gateUp.get(r * 2 * hidden, g, 0, hidden);
                 gateUp.get(r * 2 * hidden + hidden, u, 0, hidden);
+                sigmoid.get(r * hidden, s, 0, hidden);
                 dOut.get(r * hidden, d, 0, hidden);
-                for (int i = 0; i < g.length; i += LANES.length()) {
-                    FloatVector gv = FloatVector.fromArray(LANES, g, i);
-                    FloatVector uv = FloatVector.fromArray(LANES, u, i);
-                    FloatVector dv = FloatVector.fromArray(LANES, d, i);
-                    FloatVector s = sigmoid(gv);
-                    FloatVector ds = dv.mul(s);
-                    ds.mul(uv).mul(gv.mul(s.neg().add(1f)).add(1f)).intoArray(u, i);
-                    ds.mul(gv).intoArray(g, i);
+                for (int i = 0; i < hidden; i++) {
+                    dg[i] = d[i] * u[i] * s[i] * (1f + g[i] * (1f - s[i]));
+                    du[i] = d[i] * g[i] * s[i];
                 }
-                dGateUp.put(r * 2 * hidden, u, 0, hidden);
-                dGateUp.put(r * 2 * hidden + hidden, g, 0, hidden);
+                dGateUp.put(r * 2 * hidden, dg, 0, hidden);
+                dGateUp.put(r * 2 * hidden + hidden, du, 0, hidden);
             }
         });
     }
@@ -405,13 +373,25 @@ final class TrainingKernels {
     static double crossEntropy(FloatBuffer logits, int[] targets, FloatBuffer dLogits, int vocab, float gradScale) {
         double[] partial = new double[CHUNKS];
         forChunks(targets.length, (from, to, c) -> {
-            float[] row = paddedRow(vocab);
+            float[] row = new float[vocab];
             double sum = 0;
             for (int r = from; r < to; r++) {
                 logits.get(r * vocab, row, 0, vocab);
-                Arrays.fill(row, vocab, row.length, Float.NEGATIVE_INFINITY);
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < vocab; j++) {
+                    max = Math.max(max, row[j]);
+                }
                 float target = row[targets[r]];
-                sum += softmaxInPlace(row, 1f, gradScale) - target;
+                float total = 0;
+                for (int j = 0; j < vocab; j++) {
+                    row[j] = exp(row[j] - max);
+                    total += row[j];
+                }
+                sum += max + Math.log(total) - target;
+                float factor = gradScale / total;
+                for (int j = 0; j < vocab; j++) {
+                    row[j] *= factor;
+                }
                 row[targets[r]] -= gradScale;
                 dLogits.put(r * vocab, row, 0, vocab);
             }
