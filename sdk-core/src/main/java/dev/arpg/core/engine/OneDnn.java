@@ -9,11 +9,14 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodType;
 import java.nio.file.Path;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.foreign.CLinker;
 import jdk.incubator.foreign.FunctionDescriptor;
 import jdk.incubator.foreign.MemoryAccess;
@@ -79,7 +82,16 @@ public final class OneDnn {
     private final Map<List<Long>, Primitive> primitives = new ConcurrentHashMap<>();
     /** Memory descriptors of row-major inputs and outputs, per {@code rows x columns x row stride}. */
     private final Map<List<Long>, MemoryAddress> rowMajor = new ConcurrentHashMap<>();
-    private final ThreadLocal<Scratch> scratch;
+    /**
+     * Scratch not in use, most recently used first: a product takes one (or makes one when all are
+     * taken) and gives it back, so there are as many as products ever ran at once, each kept for the
+     * process. Not a thread-local: the common fork-join pool's threads drop their thread-locals
+     * after every task, which would have made (and leaked the oneDNN stream and memory objects of) a
+     * scratch per request run there, e.g. by {@code CompletableFuture.supplyAsync}.
+     */
+    private final Deque<Scratch> idle = new ConcurrentLinkedDeque<>();
+    /** Scratch made so far (see {@link #scratchCount}). */
+    private final AtomicInteger scratchCount = new AtomicInteger();
 
     private OneDnn(Functions c) throws Throwable {
         this.c = c;
@@ -92,7 +104,6 @@ public final class OneDnn {
             check("dnnl_primitive_attr_set_scratchpad_mode", (int) c.scratchpadMode.invokeExact(callerScratchpad,
                     SCRATCHPAD_MODE_USER));
         }
-        this.scratch = ThreadLocal.withInitial(this::newScratch);
     }
 
     /**
@@ -305,7 +316,12 @@ public final class OneDnn {
                 memories[0] = MemoryAccess.getAddress(slot);
                 check("dnnl_memory_create", (int) c.memoryCreate.invokeExact(slot.address(), layout, engine, blockedData));
                 memories[1] = MemoryAccess.getAddress(slot);
-                run(reorder, new int[] {ARG_SRC, ARG_DST}, memories);
+                Scratch scratch = acquire();
+                try {
+                    run(scratch, reorder, new int[] {ARG_SRC, ARG_DST}, memories);
+                } finally {
+                    idle.addFirst(scratch);
+                }
             } finally {
                 for (MemoryAddress memory : memories) {
                     if (memory != null) {
@@ -341,8 +357,8 @@ public final class OneDnn {
             return product;
         }
         long padded = paddedRows(rows);
+        Scratch thread = acquire();
         try {
-            Scratch thread = scratch.get();
             MemoryAddress productData = address(product);
             MemoryAddress input = padded == rows ? address(x) : thread.paddedInput(address(x),
                     rows * weight.in * Float.BYTES, padded * weight.in * Float.BYTES);
@@ -352,7 +368,7 @@ public final class OneDnn {
             long column = 0;
             for (int i = 0; i < weight.panels.length; i++) {
                 long panel = weight.panels[i];
-                run(primitive(padded, weight.in, panel, weight.out), PRODUCT_ARGUMENTS, new MemoryAddress[] {
+                run(thread, primitive(padded, weight.in, panel, weight.out), PRODUCT_ARGUMENTS, new MemoryAddress[] {
                     source,
                     reused(thread, 1, weight.layouts[i], weight.data[i]),
                     reused(thread, 2, rowMajor(padded, panel, weight.out), destination.addOffset(column * Float.BYTES))});
@@ -367,6 +383,8 @@ public final class OneDnn {
             throw e;
         } catch (Throwable e) {
             throw new IllegalStateException("oneDNN's product failed", e);
+        } finally {
+            idle.addFirst(thread);
         }
         return product;
     }
@@ -498,24 +516,24 @@ public final class OneDnn {
         return segment;
     }
 
-    /** Per-thread memory for the arguments of one call, and the thread's stream. */
+    /** Memory for the arguments of one product at a time, and its stream (see {@link #idle}). */
     private static final class Scratch {
         private final MemorySegment memory;
         private final MemoryAddress stream;
         /**
-         * The thread's memory objects, by argument (source, weights, destination, scratchpad: one
+         * The scratch's memory objects, by argument (source, weights, destination, scratchpad: one
          * descriptor may serve as both source and destination) and the (process-long) descriptor
          * they were made for.
          */
         private final List<Map<MemoryAddress, MemoryAddress>> memories = List.of(new java.util.HashMap<>(),
                 new java.util.HashMap<>(), new java.util.HashMap<>(), new java.util.HashMap<>());
-        /** The thread's scratchpad, grown to the largest one a primitive has asked for. */
+        /** The scratchpad, grown to the largest one a primitive has asked for. */
         private MemorySegment scratchpad = MemorySegment.allocateNative(64, 64, ResourceScope.newImplicitScope());
         /**
          * A padded product's input rows and its output rows, grown to the largest padded product the
-         * thread has run and held while the thread lives (ARPG-L at batch 1: ~1.8 MB, the head's 24
+         * scratch has run and held for the process (ARPG-L at batch 1: ~1.8 MB, the head's 24
          * padded rows; batches whose rows are multiples of 8 pad only up to 16 rows): padding in the
-         * thread's memory costs two copies, against two more arrays, a row view and a reshape (5-14
+         * scratch's memory costs two copies, against two more arrays, a row view and a reshape (5-14
          * us per product) when the padded rows were NDArrays.
          */
         private MemorySegment paddedInput = MemorySegment.allocateNative(64, 64, ResourceScope.newImplicitScope());
@@ -531,7 +549,7 @@ public final class OneDnn {
             return scratchpad.address();
         }
 
-        /** Copies {@code rowBytes} of rows to the thread's padded input and zeroes it up to {@code paddedBytes}. */
+        /** Copies {@code rowBytes} of rows to the padded input and zeroes it up to {@code paddedBytes}. */
         private MemoryAddress paddedInput(MemoryAddress rows, long rowBytes, long paddedBytes) {
             paddedInput = atLeast(paddedInput, paddedBytes);
             paddedInput.asSlice(0, rowBytes).copyFrom(rows.asSegment(rowBytes, ResourceScope.globalScope()));
@@ -550,7 +568,19 @@ public final class OneDnn {
         }
     }
 
+    /** Idle scratch, or a new one when every one is in use; give it back to {@link #idle} after. */
+    private Scratch acquire() {
+        Scratch idleScratch = idle.pollFirst();
+        return idleScratch != null ? idleScratch : newScratch();
+    }
+
+    /** @return how many scratch objects exist: the most products that ever ran at once (a leak check) */
+    int scratchCount() {
+        return scratchCount.get();
+    }
+
     private Scratch newScratch() {
+        scratchCount.incrementAndGet();
         MemorySegment memory = MemorySegment.allocateNative(MemoryLayout.sequenceLayout(16, CLinker.C_LONG),
                 ResourceScope.newImplicitScope());
         try {
@@ -565,10 +595,9 @@ public final class OneDnn {
 
     /**
      * Runs a primitive on memory objects of the given kinds ({@code DNNL_ARG_*}, at most three) and
-     * the thread's scratchpad, on the thread's stream, and waits for it.
+     * the scratch's scratchpad, on the scratch's stream, and waits for it.
      */
-    private void run(Primitive primitive, int[] kinds, MemoryAddress[] memories) throws Throwable {
-        Scratch s = scratch.get();
+    private void run(Scratch s, Primitive primitive, int[] kinds, MemoryAddress[] memories) throws Throwable {
         int count = kinds.length;
         for (int i = 0; i < count; i++) {
             MemoryAccess.setIntAtOffset(s.memory, 16 + 16L * i, kinds[i]);
@@ -586,7 +615,7 @@ public final class OneDnn {
     }
 
     /**
-     * The thread's memory object for argument {@code slot} (0 to 3) of a descriptor kept for the
+     * The scratch's memory object for argument {@code slot} (0 to 3) of a descriptor kept for the
      * process, pointed at {@code data}: made once, then only re-pointed (creating and destroying three
      * per product cost ~3 us).
      */

@@ -16,23 +16,26 @@ import java.util.stream.IntStream;
  * (the same float32 operations, in the same order, as the engine-op formulation it replaced, which
  * made about a dozen passes over memory per tensor). Parameters must be contiguous CPU arrays
  * (every parameter of this SDK's models is); anything else is rejected, never updated in a copy.
+ * One step at a time: an optimizer is not for concurrent use.
  */
 public final class AdamW implements AutoCloseable {
     /** Values copied and updated together. */
     private static final int BLOCK = 16384;
     /** Parallel tasks per parameter (each value's update is independent). */
     private static final int TASKS = 8;
-    /**
-     * Each thread's scratch blocks (weights, gradients, first and second moments; 256 KiB), kept for
-     * the thread's life: allocated per task they were ~90 MB of garbage per ARPG-L-config step.
-     */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][BLOCK]);
     private final double beta1;
     private final double beta2;
     private final double eps;
     private final double weightDecay;
     private final NDManager manager;
     private final Map<String, NDArray[]> moments = new LinkedHashMap<>();
+    /**
+     * Per task, its scratch blocks (weights, gradients, first and second moments; 256 KiB), made on
+     * first use and kept: allocated per task and parameter they were ~90 MB of garbage a step at
+     * issue 8's training config. By task, not by thread: the common pool's threads drop their
+     * thread-locals after every task.
+     */
+    private final float[][][] scratch = new float[TASKS][][];
     private long steps;
 
     /**
@@ -129,11 +132,11 @@ public final class AdamW implements AutoCloseable {
                 int blocks = (n + BLOCK - 1) / BLOCK;
                 int tasks = Math.min(TASKS, blocks);
                 IntStream.range(0, tasks).parallel().forEach(task -> {
-                    float[][] scratch = SCRATCH.get();
-                    float[] wb = scratch[0];
-                    float[] gb = scratch[1];
-                    float[] mb = scratch[2];
-                    float[] vb = scratch[3];
+                    float[][] blocksOfTask = scratch(task);
+                    float[] wb = blocksOfTask[0];
+                    float[] gb = blocksOfTask[1];
+                    float[] mb = blocksOfTask[2];
+                    float[] vb = blocksOfTask[3];
                     for (int block = blocks * task / tasks; block < blocks * (task + 1) / tasks; block++) {
                         int at = block * BLOCK;
                         int count = Math.min(BLOCK, n - at);
@@ -157,6 +160,14 @@ public final class AdamW implements AutoCloseable {
                 });
             }
         }
+    }
+
+    /** Task {@code task}'s scratch blocks; tasks of one parameter run at once, parameters one after another. */
+    private float[][] scratch(int task) {
+        if (scratch[task] == null) {
+            scratch[task] = new float[4][BLOCK];
+        }
+        return scratch[task];
     }
 
     /** @return arrays held by the optimizer (two moments per parameter once stepped): a leak check */

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -97,6 +98,27 @@ class OneDnnTest {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void productsOnTheCommonPoolReuseScratchInsteadOfMakingOneEachTask() {
+        try (NDManager m = Engines.newRootManager()) {
+            NDArray w = m.randomNormal(new Shape(64, 128));
+            OneDnn.Blocked blocked = oneDnn().block(w.duplicate());
+            Runnable product = () -> {
+                try (NDManager request = m.newSubManager()) {
+                    NDArray x = request.randomNormal(new Shape(6, 128));
+                    assertThat(maxDifference(oneDnn().multiply(x, blocked), Linear.linear(x, w).singletonOrThrow()))
+                            .isLessThan(1e-4f);
+                }
+            };
+            CompletableFuture.runAsync(product).join();
+            int made = oneDnn().scratchCount();
+            for (int i = 0; i < 20; i++) {
+                CompletableFuture.runAsync(product).join(); // a task on the common pool, as a service might run one
+            }
+            assertThat(oneDnn().scratchCount()).as("scratch made by 20 more tasks").isEqualTo(made);
         }
     }
 
