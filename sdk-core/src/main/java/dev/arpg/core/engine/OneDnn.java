@@ -357,21 +357,21 @@ public final class OneDnn {
             return product;
         }
         long padded = paddedRows(rows);
-        Scratch thread = acquire();
+        Scratch scratch = acquire();
         try {
             MemoryAddress productData = address(product);
-            MemoryAddress input = padded == rows ? address(x) : thread.paddedInput(address(x),
+            MemoryAddress input = padded == rows ? address(x) : scratch.paddedInput(address(x),
                     rows * weight.in * Float.BYTES, padded * weight.in * Float.BYTES);
             MemoryAddress destination = padded == rows ? productData
-                    : thread.paddedOutput(padded * weight.out * Float.BYTES);
-            MemoryAddress source = reused(thread, 0, rowMajor(padded, weight.in, weight.in), input);
+                    : scratch.paddedOutput(padded * weight.out * Float.BYTES);
+            MemoryAddress source = reused(scratch, 0, rowMajor(padded, weight.in, weight.in), input);
             long column = 0;
             for (int i = 0; i < weight.panels.length; i++) {
                 long panel = weight.panels[i];
-                run(thread, primitive(padded, weight.in, panel, weight.out), PRODUCT_ARGUMENTS, new MemoryAddress[] {
+                run(scratch, primitive(padded, weight.in, panel, weight.out), PRODUCT_ARGUMENTS, new MemoryAddress[] {
                     source,
-                    reused(thread, 1, weight.layouts[i], weight.data[i]),
-                    reused(thread, 2, rowMajor(padded, panel, weight.out), destination.addOffset(column * Float.BYTES))});
+                    reused(scratch, 1, weight.layouts[i], weight.data[i]),
+                    reused(scratch, 2, rowMajor(padded, panel, weight.out), destination.addOffset(column * Float.BYTES))});
                 column += weight.panels[i];
             }
             if (padded != rows) {
@@ -384,7 +384,7 @@ public final class OneDnn {
         } catch (Throwable e) {
             throw new IllegalStateException("oneDNN's product failed", e);
         } finally {
-            idle.addFirst(thread);
+            idle.addFirst(scratch);
         }
         return product;
     }
