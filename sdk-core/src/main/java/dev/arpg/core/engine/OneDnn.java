@@ -40,8 +40,8 @@ import jdk.incubator.foreign.ResourceScope;
  * INFO log line saying why. Set the system property {@value #PROPERTY} to {@code false} to stay
  * there.
  *
- * <p>Thread-safe: primitives are created once per shape and shared; every call runs on a stream of
- * its own thread.
+ * <p>Thread-safe: primitives are created once per shape and shared; every call runs on the stream
+ * of a scratch it holds alone for the call (see {@link #idle}).
  */
 public final class OneDnn {
     /** System property: {@code false} keeps every product on libtorch's own operators. */
