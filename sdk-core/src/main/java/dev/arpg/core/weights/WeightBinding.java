@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Checks a state dict against the names and shapes a model expects before anything is loaded.
- * Every missing key and every shape mismatch is reported at once, by name. Keys the model does not
+ * Every missing key and every shape or type mismatch (a parameter stored as integers or booleans)
+ * is reported at once, by name. Keys the model does not
  * use (buffers such as {@code freqs_cis} or {@code quantize.codebook_used}) are allowed and
  * returned, so the caller can report them; a file sharing no key with the model is an error.
  */
@@ -25,7 +26,7 @@ public final class WeightBinding {
      * @param expected parameter name to shape, as the model defines them
      * @param weights the state dict to load
      * @return the keys of the state dict the model does not use
-     * @throws ModelLoadException listing the missing keys and shape mismatches
+     * @throws ModelLoadException listing the missing keys and shape and type mismatches
      */
     public static List<String> check(String model, Map<String, long[]> expected, StateDict weights) {
         List<String> missing = new ArrayList<>();
@@ -35,10 +36,13 @@ public final class WeightBinding {
                 missing.add(e.getKey());
                 continue;
             }
-            long[] actual = weights.get(e.getKey()).shape();
+            HostTensor tensor = weights.get(e.getKey());
+            long[] actual = tensor.shape();
             if (!Arrays.equals(actual, e.getValue())) {
                 mismatched.add(e.getKey() + " (file " + Arrays.toString(actual) + ", model "
                         + Arrays.toString(e.getValue()) + ")");
+            } else if (!tensor.type().isFloatingPoint()) {
+                mismatched.add(e.getKey() + " (file " + tensor.type() + ", model a floating-point type)");
             }
         }
         List<String> unexpected = new ArrayList<>();
@@ -58,7 +62,7 @@ public final class WeightBinding {
                 msg.append("\n  missing keys (").append(missing.size()).append("): ").append(missing);
             }
             if (!mismatched.isEmpty()) {
-                msg.append("\n  shape mismatches (").append(mismatched.size()).append("): ").append(mismatched);
+                msg.append("\n  shape or type mismatches (").append(mismatched.size()).append("): ").append(mismatched);
             }
             if (!unexpected.isEmpty()) {
                 msg.append("\n  unexpected keys (").append(unexpected.size()).append("): ").append(unexpected);

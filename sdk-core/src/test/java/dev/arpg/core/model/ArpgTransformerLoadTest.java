@@ -50,19 +50,22 @@ class ArpgTransformerLoadTest {
     }
 
     @Test
-    void everyMissingKeyAndShapeMismatchIsNamed() {
+    void everyMissingKeyShapeAndTypeMismatchIsNamed() {
         Path file = rewrite(t -> {
             t.remove("layers.to_v.weight");
             t.remove("norm.weight");
             t.put("head.weight", HostTensor.ofFloats(new long[] {10, 64}, new float[640]));
             t.put("freqs_cis", HostTensor.ofFloats(new long[] {1}, new float[1]));
+            t.put("norm_ids", HostTensor.ofLongs(new long[] {1}, new long[1]));
+            t.put("layers.norm.weight", HostTensor.ofLongs(new long[] {64}, new long[64]));
         });
         try (NDManager m = Engines.newRootManager()) {
             assertThatThrownBy(() -> ArpgTransformer.load(TinyArpg.config(), StateDict.read(file), m))
                     .isInstanceOf(ModelLoadException.class)
                     .hasMessageContaining("missing keys (2): [layers.to_v.weight, norm.weight]")
                     .hasMessageContaining("head.weight (file [10, 64], model [64, 64])")
-                    .hasMessageContaining("unexpected keys (1): [freqs_cis]");
+                    .hasMessageContaining("layers.norm.weight (file I64, model a floating-point type)")
+                    .hasMessageContaining("unexpected keys (2): [freqs_cis, norm_ids]");
         }
     }
 
@@ -74,7 +77,7 @@ class ArpgTransformerLoadTest {
                     .isInstanceOf(ModelLoadException.class).hasMessageContaining("shares no parameter");
             ArpgConfig wider = new ArpgConfig(128, 4, 4, 64, 10, 64, 10000, 1e-5, 0.1);
             assertThatThrownBy(() -> ArpgTransformer.load(wider, TinyArpg.weights(), m))
-                    .isInstanceOf(ModelLoadException.class).hasMessageContaining("shape mismatches (38)");
+                    .isInstanceOf(ModelLoadException.class).hasMessageContaining("shape or type mismatches (38)");
         }
     }
 

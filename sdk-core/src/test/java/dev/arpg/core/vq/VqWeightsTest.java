@@ -64,7 +64,7 @@ class VqWeightsTest {
         try (NDManager root = Engines.newRootManager()) {
             assertThatThrownBy(() -> VqModel.load(VqConfig.VQ_16, TinyVq.weights(), root))
                     .isInstanceOf(ModelLoadException.class)
-                    .hasMessageContaining("shape mismatches")
+                    .hasMessageContaining("shape or type mismatches")
                     .hasMessageContaining("encoder.conv_in.weight (file [32, 3, 3, 3], model [128, 3, 3, 3])")
                     .hasMessageContaining("missing keys");
         }
