@@ -7,15 +7,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
-import dev.arpg.api.ModelLoadException;
 import dev.arpg.core.autograd.Autograd;
 import dev.arpg.core.engine.Engines;
 import dev.arpg.core.engine.OneDnn;
+import dev.arpg.core.weights.HostTensor;
 import dev.arpg.core.weights.StateDict;
 import dev.arpg.core.weights.WeightBinding;
 import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -116,21 +114,8 @@ public final class ArpgTransformer implements AutoCloseable {
      */
     public static ArpgTransformer load(ArpgConfig config, StateDict weights, NDManager parent) {
         WeightBinding.check("ARPG " + describe(config), config.parameterShapes(), weights);
-        return build(config, parent, (names, shape, m) -> {
-            ByteBuffer joined;
-            try {
-                joined = ByteBuffer.allocateDirect(Math.toIntExact(shape.size() * Float.BYTES))
-                        .order(ByteOrder.LITTLE_ENDIAN);
-            } catch (OutOfMemoryError e) {
-                throw new ModelLoadException("not enough direct memory for the ARPG weights ("
-                        + float32Megabytes(config) + " MB in float32): start the JVM with a larger "
-                        + "-XX:MaxDirectMemorySize (the ./arpg launcher uses 64g)", e);
-            }
-            for (String name : names) {
-                weights.get(name).putFloats(joined);
-            }
-            return m.create(joined.rewind(), shape, DataType.FLOAT32);
-        });
+        return build(config, parent, (names, shape, m) -> HostTensor.float32(names.stream().map(weights::get).toList(),
+                shape, m));
     }
 
     /**
@@ -187,11 +172,6 @@ public final class ArpgTransformer implements AutoCloseable {
             manager.close();
             throw e;
         }
-    }
-
-    private static long float32Megabytes(ArpgConfig c) {
-        return c.parameterShapes().values().stream()
-                .mapToLong(shape -> Arrays.stream(shape).reduce(1, Math::multiplyExact)).sum() * Float.BYTES >> 20;
     }
 
     private static String describe(ArpgConfig c) {

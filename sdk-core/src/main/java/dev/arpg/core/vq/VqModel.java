@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -78,8 +79,8 @@ public final class VqModel implements AutoCloseable {
             Map<String, NDArray> params = new LinkedHashMap<>();
             for (Map.Entry<String, long[]> e : shapes.entrySet()) {
                 // Always float32, whatever the file stores (F16, BF16, F64).
-                params.put(e.getKey(), manager.create(weights.get(e.getKey()).toFloatArray(),
-                        storedShape(e.getKey(), e.getValue())));
+                params.put(e.getKey(), HostTensor.float32(List.of(weights.get(e.getKey())),
+                        storedShape(e.getKey(), e.getValue()), manager));
             }
             return new VqModel(config, manager, params);
         } catch (RuntimeException e) {

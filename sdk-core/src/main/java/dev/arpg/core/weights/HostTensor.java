@@ -2,34 +2,37 @@ package dev.arpg.core.weights;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.arpg.api.ModelLoadException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * One tensor held on the host (not an NDArray): its type, shape and little-endian bytes, which may
- * be a slice of a read-only memory map. Instances are immutable.
+ * One tensor held on the host (not an NDArray): its type, shape and little-endian bytes, held in
+ * memory or read from its weight file each time they are used (the file must then not change; a
+ * changed file is refused, not read). Instances are immutable.
  */
 public final class HostTensor {
     private final TensorType type;
     private final long[] shape;
     private final long elementCount;
-    private final ByteBuffer data;
+    private final TensorBytes data;
 
-    private HostTensor(TensorType type, long[] shape, ByteBuffer data) {
+    private HostTensor(TensorType type, long[] shape, TensorBytes data) {
         this.type = type;
         this.shape = shape.clone();
         this.elementCount = elementCount(this.shape);
         long expected = Math.multiplyExact(elementCount, (long) type.byteSize());
-        if (data.remaining() != expected) {
+        if (data.length() != expected) {
             throw new IllegalArgumentException(
                     "a " + type + " tensor of shape " + Arrays.toString(shape) + " needs " + expected
-                            + " bytes, got " + data.remaining());
+                            + " bytes, got " + data.length());
         }
-        this.data = data.slice().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        this.data = data;
     }
 
     /**
@@ -43,7 +46,20 @@ public final class HostTensor {
      * @throws IllegalArgumentException if the byte count does not match the shape
      */
     public static HostTensor of(TensorType type, long[] shape, ByteBuffer littleEndianBytes) {
-        return new HostTensor(type, shape, littleEndianBytes);
+        return new HostTensor(type, shape, TensorBytes.inMemory(littleEndianBytes));
+    }
+
+    /**
+     * A tensor whose bytes are read from a weight file when used.
+     *
+     * @param type element type
+     * @param shape dimensions
+     * @param bytes where the bytes are
+     * @return the tensor
+     * @throws IllegalArgumentException if the byte count does not match the shape
+     */
+    static HostTensor read(TensorType type, long[] shape, TensorBytes bytes) {
+        return new HostTensor(type, shape, bytes);
     }
 
     /**
@@ -56,7 +72,7 @@ public final class HostTensor {
     public static HostTensor ofFloats(long[] shape, float[] values) {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(values);
-        return new HostTensor(TensorType.F32, shape, bytes);
+        return of(TensorType.F32, shape, bytes);
     }
 
     /**
@@ -69,7 +85,7 @@ public final class HostTensor {
     public static HostTensor ofLongs(long[] shape, long[] values) {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asLongBuffer().put(values);
-        return new HostTensor(TensorType.I64, shape, bytes);
+        return of(TensorType.I64, shape, bytes);
     }
 
     /**
@@ -116,9 +132,19 @@ public final class HostTensor {
         return elementCount;
     }
 
-    /** Returns a read-only little-endian view of the bytes, positioned at 0. */
+    /** Returns the little-endian bytes, positioned at 0 (read from the file when they live there). */
     ByteBuffer bytes() {
-        return data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        return data.readAll();
+    }
+
+    /** @return the number of bytes */
+    long byteCount() {
+        return data.length();
+    }
+
+    /** Hands the bytes to {@code sink} in order, a chunk at a time, without holding them all. */
+    void forEachChunk(TensorBytes.ChunkSink sink) {
+        data.forEachChunk(sink);
     }
 
     /**
@@ -149,21 +175,114 @@ public final class HostTensor {
     /**
      * Writes the elements of a floating-point tensor as float32 into {@code out} at its position
      * (F16 and BF16 widened exactly, F64 rounded), advancing the position; in the buffer's byte order.
+     * The bytes go through a small buffer ({@link TensorBytes#CHUNK_BYTES}), never a whole copy.
      *
-     * @param out the destination, with room for {@link #arrayLength()} floats
+     * @param out the destination, with room for {@link #elementCount()} floats
      * @throws IllegalStateException if the tensor is not floating-point
+     * @throws IllegalArgumentException if {@code out} has no room for every element
+     * @throws ModelLoadException if its weight file can no longer be read or has changed
      */
     public void putFloats(ByteBuffer out) {
-        if (!type.isFloatingPoint()) {
-            throw new IllegalStateException("putFloats needs a floating-point tensor, not " + type);
+        if (out.remaining() / Float.BYTES < elementCount) {
+            throw new IllegalArgumentException("putFloats needs room for " + elementCount + " floats, the buffer has "
+                    + out.remaining() + " bytes");
         }
-        ByteBuffer b = bytes();
-        if (type == TensorType.F32 && out.order() == b.order()) {
-            out.put(b.rewind().limit(arrayLength() * Float.BYTES));
+        forEachFloat32Chunk(chunk -> {
+            if (out.order() == ByteOrder.LITTLE_ENDIAN) {
+                out.put(chunk);
+            } else {
+                while (chunk.hasRemaining()) {
+                    out.putFloat(chunk.getFloat());
+                }
+            }
+        });
+    }
+
+    /**
+     * Creates a FLOAT32 NDArray holding {@code parts} one after the other (stacked along axis 0
+     * when they are matrices): F16 and BF16 widened exactly, F64 rounded. Its memory is the
+     * engine's, freed when the array closes; the values go through one small buffer (a Java direct
+     * buffer under an NDArray would stay allocated until the garbage collector collects it, so a
+     * model loaded and closed again would hold its weights on).
+     *
+     * @param parts floating-point tensors whose elements add up to {@code shape}'s
+     * @param shape the new array's shape
+     * @param manager owner of the new array
+     * @return the array
+     * @throws IllegalArgumentException if the parts' elements do not add up to the shape's
+     * @throws IllegalStateException if a part is not floating-point
+     * @throws ModelLoadException if a part's weight file can no longer be read or has changed
+     */
+    public static NDArray float32(List<HostTensor> parts, Shape shape, NDManager manager) {
+        long total = parts.stream().mapToLong(HostTensor::elementCount).sum();
+        if (total != shape.size()) {
+            throw new IllegalArgumentException(parts.size() + " tensors of " + total + " elements cannot fill shape "
+                    + shape);
+        }
+        parts.forEach(HostTensor::requireFloatingPoint);
+        NDArray out = manager.create(shape, DataType.FLOAT32);
+        if (total == 0) {
+            return out;
+        }
+        ByteBuffer pending = ByteBuffer.allocateDirect((int) Math.min(TensorBytes.CHUNK_BYTES, total * Float.BYTES))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        long[] written = {0};
+        try (NDArray flat = out.reshape(total)) {
+            Runnable flush = () -> {
+                int floats = pending.position() / Float.BYTES;
+                try (NDArray chunk = manager.create(pending.flip(), new Shape(floats), DataType.FLOAT32)) {
+                    flat.set(new NDIndex("{}:{}", written[0], written[0] + floats), chunk);
+                }
+                written[0] += floats;
+                pending.clear();
+            };
+            for (HostTensor part : parts) {
+                part.forEachFloat32Chunk(chunk -> {
+                    while (chunk.hasRemaining()) {
+                        int n = Math.min(chunk.remaining(), pending.remaining());
+                        pending.put(pending.position(), chunk, chunk.position(), n).position(pending.position() + n);
+                        chunk.position(chunk.position() + n);
+                        if (!pending.hasRemaining()) {
+                            flush.run();
+                        }
+                    }
+                });
+            }
+            if (pending.position() > 0) {
+                flush.run();
+            }
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+        return out;
+    }
+
+    /** Hands the elements to {@code sink} as little-endian float32 chunks, converting a chunk at a time. */
+    private void forEachFloat32Chunk(TensorBytes.ChunkSink sink) {
+        requireFloatingPoint();
+        if (type == TensorType.F32) {
+            data.forEachChunk(sink);
             return;
         }
-        for (int i = 0, n = arrayLength(); i < n; i++) {
-            out.putFloat(floatAt(b, i));
+        ByteBuffer floats = ByteBuffer.allocate(TensorBytes.CHUNK_BYTES / type.byteSize() * Float.BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        data.forEachChunk(chunk -> {
+            floats.clear();
+            while (chunk.hasRemaining()) {
+                floats.putFloat(switch (type) {
+                    case F16 -> HalfPrecision.f16ToFloat(chunk.getShort());
+                    case BF16 -> HalfPrecision.bf16ToFloat(chunk.getShort());
+                    default -> (float) chunk.getDouble();
+                });
+            }
+            sink.accept(floats.flip());
+        });
+    }
+
+    private void requireFloatingPoint() {
+        if (!type.isFloatingPoint()) {
+            throw new IllegalStateException("float32 values need a floating-point tensor, not " + type);
         }
     }
 
@@ -241,7 +360,7 @@ public final class HostTensor {
     public NDArray toNDArray(NDManager manager) {
         Shape djlShape = new Shape(shape);
         return switch (type) {
-            case F32, F16, BF16 -> manager.create(toFloatArray(), djlShape);
+            case F32, F16, BF16 -> float32(List.of(this), djlShape, manager);
             case F64 -> manager.create(toDoubleArray(), djlShape);
             case I64 -> manager.create(toLongArray(), djlShape);
             case I32 -> manager.create(toIntArray(), djlShape);

@@ -21,9 +21,10 @@ import java.util.Map;
 
 /**
  * Reads safetensors files: a u64 little-endian header length, a UTF-8 JSON header and the data
- * block. Every tensor is a read-only memory map of its own region, so files of any size and
- * tensors of up to 2 GiB each are supported without copying. Every length and offset is checked
- * against the file before anything is allocated.
+ * block. Only the header is read here: each tensor's bytes are read from its range of the file
+ * when the tensor is used (through a small buffer, never a memory map, so loading a model does not
+ * hold its weights twice), so files of any size and tensors of up to 2 GiB each are supported.
+ * Every length and offset is checked against the file before anything is allocated.
  */
 public final class SafetensorsReader {
     /** Largest accepted JSON header, as in the reference implementation. */
@@ -46,13 +47,14 @@ public final class SafetensorsReader {
             long headerLength = readHeaderLength(file, channel, fileSize);
             JsonObject header = parseHeader(file, channel, (int) headerLength);
             long dataStart = 8 + headerLength;
+            TensorBytes.WeightFile weightFile = TensorBytes.WeightFile.of(file);
             Map<String, HostTensor> tensors = new LinkedHashMap<>();
             Map<String, String> metadata = new LinkedHashMap<>();
             for (Map.Entry<String, JsonElement> entry : header.entrySet()) {
                 if (entry.getKey().equals(METADATA_KEY)) {
                     metadata.putAll(parseMetadata(file, entry.getValue()));
                 } else {
-                    tensors.put(entry.getKey(), mapTensor(file, channel, entry.getKey(),
+                    tensors.put(entry.getKey(), tensor(weightFile, entry.getKey(),
                             entry.getValue(), dataStart, fileSize - dataStart));
                 }
             }
@@ -122,8 +124,9 @@ public final class SafetensorsReader {
         return metadata;
     }
 
-    private static HostTensor mapTensor(Path file, FileChannel channel, String name,
-            JsonElement element, long dataStart, long dataLength) throws IOException {
+    private static HostTensor tensor(TensorBytes.WeightFile weightFile, String name, JsonElement element,
+            long dataStart, long dataLength) {
+        Path file = weightFile.path();
         String where = "tensor '" + name + "' in " + file;
         if (!element.isJsonObject()) {
             throw new ModelLoadException("corrupt safetensors header: " + where + " is not an object");
@@ -149,11 +152,10 @@ public final class SafetensorsReader {
                     + " bytes of data but its shape and dtype need " + expected);
         }
         if (expected > Integer.MAX_VALUE) {
-            throw new ModelLoadException("cannot map " + where + ": " + expected
+            throw new ModelLoadException("cannot load " + where + ": " + expected
                     + " bytes exceeds the 2 GiB limit for one tensor");
         }
-        ByteBuffer region = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, expected);
-        return HostTensor.of(type, shape, region);
+        return HostTensor.read(type, shape, TensorBytes.fileRange(weightFile, where, dataStart + begin, expected));
     }
 
     private static TensorType parseType(String where, JsonElement dtype) {

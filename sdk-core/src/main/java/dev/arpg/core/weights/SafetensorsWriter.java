@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.arpg.api.ArpgException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -49,7 +50,17 @@ public final class SafetensorsWriter {
             writeFully(out, length.putLong(header.length).flip());
             writeFully(out, ByteBuffer.wrap(header));
             for (HostTensor tensor : tensors.values()) {
-                writeFully(out, tensor.bytes());
+                try {
+                    tensor.forEachChunk(chunk -> {
+                        try {
+                            writeFully(out, chunk);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+                } catch (UncheckedIOException e) {
+                    throw e.getCause();
+                }
             }
             out.force(true);
             out.close();
@@ -80,7 +91,7 @@ public final class SafetensorsWriter {
                 shape.add(dim);
             }
             info.add("shape", shape);
-            long end = offset + tensor.bytes().remaining();
+            long end = offset + tensor.byteCount();
             JsonArray offsets = new JsonArray();
             offsets.add(offset);
             offsets.add(end);

@@ -6,8 +6,8 @@ import java.nio.ByteOrder;
 
 /**
  * Turns a strided view of a storage (offset, size, stride, in elements) into a contiguous {@link
- * HostTensor}. Contiguous views share the storage bytes; other views are copied element by
- * element into row-major order.
+ * HostTensor}. Contiguous views are a range of the storage's bytes; other views are copied element
+ * by element into row-major order each time they are read.
  */
 final class StorageView {
     private StorageView() {}
@@ -16,7 +16,7 @@ final class StorageView {
      * Materialises a view.
      *
      * @param where the tensor and file, for error messages
-     * @param storage all bytes of the storage, little-endian
+     * @param storage all bytes of the storage, little-endian, not read here
      * @param type element type of the storage
      * @param offset index of the view's first element in the storage
      * @param size the view's dimensions
@@ -24,10 +24,10 @@ final class StorageView {
      * @return a contiguous tensor with the view's values
      * @throws ModelLoadException if the view reaches past the end of the storage
      */
-    static HostTensor materialise(String where, ByteBuffer storage, TensorType type, long offset,
+    static HostTensor materialise(String where, TensorBytes storage, TensorType type, long offset,
             long[] size, long[] stride) {
         int elementSize = type.byteSize();
-        long storageElements = storage.remaining() / elementSize;
+        long storageElements = storage.length() / elementSize;
         long count;
         long lastIndex = offset;
         try {
@@ -51,12 +51,10 @@ final class StorageView {
         if (count == 0) {
             return HostTensor.of(type, size, ByteBuffer.allocate(0));
         }
-        ByteBuffer source = storage.duplicate();
         if (isContiguous(size, stride)) {
-            int begin = (int) offset * elementSize;
-            return HostTensor.of(type, size, source.position(begin).limit(begin + (int) count * elementSize));
+            return HostTensor.read(type, size, storage.range(offset * elementSize, count * elementSize));
         }
-        return HostTensor.of(type, size, copyStrided(source, elementSize, offset, size, stride, (int) count));
+        return HostTensor.read(type, size, new Strided(storage, elementSize, offset, size, stride, (int) count));
     }
 
     private static boolean isContiguous(long[] size, long[] stride) {
@@ -68,6 +66,37 @@ final class StorageView {
             expected *= size[d];
         }
         return true;
+    }
+
+    /** A view's elements in row-major order, copied out of its storage (read whole) when used. */
+    private static final class Strided extends TensorBytes {
+        private final TensorBytes storage;
+        private final int elementSize;
+        private final long offset;
+        private final long[] size;
+        private final long[] stride;
+        private final int count;
+
+        Strided(TensorBytes storage, int elementSize, long offset, long[] size, long[] stride, int count) {
+            super((long) count * elementSize);
+            this.storage = storage;
+            this.elementSize = elementSize;
+            this.offset = offset;
+            this.size = size.clone();
+            this.stride = stride.clone();
+            this.count = count;
+        }
+
+        @Override
+        void forEachChunk(ChunkSink sink) {
+            TensorBytes.inMemory(copyStrided(storage.readAll(), elementSize, offset, size, stride, count))
+                    .forEachChunk(sink);
+        }
+
+        @Override
+        TensorBytes range(long skip, long length) {
+            return TensorBytes.inMemory(readAll()).range(skip, length);
+        }
     }
 
     private static ByteBuffer copyStrided(ByteBuffer source, int elementSize, long offset, long[] size,

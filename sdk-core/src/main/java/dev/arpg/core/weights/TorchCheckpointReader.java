@@ -5,13 +5,8 @@ import dev.arpg.core.weights.SafeUnpickler.StorageRef;
 import dev.arpg.core.weights.SafeUnpickler.TensorRef;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Enumeration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,24 +21,24 @@ import java.util.zip.ZipFile;
  *
  * <p>The state dict is the unpickled top-level dict if it holds tensors, else the first of its
  * {@code model}, {@code module}, {@code state_dict} or {@code ema} entries that is a dict holding
- * tensors; non-tensor entries are skipped. Storages are read into memory once each, even when
- * shared by several tensors.
+ * tensors; non-tensor entries are skipped. Only the pickle is read here: each tensor's bytes are
+ * read from its storage's entry when the tensor is used, so loading a model does not hold its
+ * weights twice (once as the checkpoint's storages, once as the model's).
  */
 public final class TorchCheckpointReader {
     private static final String PICKLE_NAME = "data.pkl";
     private static final int MAX_PICKLE_BYTES = 512 * 1024 * 1024;
     private static final int MAX_STORAGE_BYTES = Integer.MAX_VALUE - 8;
-    /** Deflate cannot expand data by more than about 1032:1. */
-    private static final long MAX_DEFLATE_RATIO = 1032;
     private static final List<String> NESTED_KEYS = List.of("model", "module", "state_dict", "ema");
 
     private final Path file;
+    private final TensorBytes.WeightFile weightFile;
     private final ZipFile zip;
     private final String prefix;
-    private final Map<String, ByteBuffer> storages = new HashMap<>();
 
-    private TorchCheckpointReader(Path file, ZipFile zip, String prefix) {
-        this.file = file;
+    private TorchCheckpointReader(TensorBytes.WeightFile weightFile, ZipFile zip, String prefix) {
+        this.file = weightFile.path();
+        this.weightFile = weightFile;
         this.zip = zip;
         this.prefix = prefix;
     }
@@ -66,9 +61,9 @@ public final class TorchCheckpointReader {
                 throw new ModelLoadException("cannot read torch checkpoint " + file + ": " + name + " has "
                         + pickle.getSize() + " bytes, more than the limit of " + MAX_PICKLE_BYTES);
             }
-            byte[] pickleBytes = readEntry(file, zip, pickle, MAX_PICKLE_BYTES);
+            byte[] pickleBytes = readEntry(zip, pickle, MAX_PICKLE_BYTES);
             Object top = SafeUnpickler.load(pickleBytes, file.toString());
-            return new TorchCheckpointReader(file, zip, prefix).toStateDict(top);
+            return new TorchCheckpointReader(TensorBytes.WeightFile.of(file), zip, prefix).toStateDict(top);
         } catch (IOException e) {
             throw new ModelLoadException("cannot read torch checkpoint " + file
                     + ": not a readable zip archive (" + e.getMessage() + ")", e);
@@ -124,15 +119,12 @@ public final class TorchCheckpointReader {
 
     private HostTensor materialise(String name, TensorRef ref) {
         String where = "tensor '" + name + "' in " + file;
-        ByteBuffer storage = storage(where, ref.storage());
+        TensorBytes storage = storage(where, ref.storage());
         return StorageView.materialise(where, storage, ref.storage().type(), ref.offset(), ref.size(), ref.stride());
     }
 
-    private ByteBuffer storage(String where, StorageRef ref) {
-        ByteBuffer cached = storages.get(ref.key());
-        if (cached != null) {
-            return cached;
-        }
+    /** The storage's bytes, read from its zip entry when used; an entry shorter than it is refused now. */
+    private TensorBytes storage(String where, StorageRef ref) {
         String entryName = prefix + "data/" + ref.key();
         ZipEntry entry = zip.getEntry(entryName);
         if (entry == null) {
@@ -144,34 +136,20 @@ public final class TorchCheckpointReader {
             throw new ModelLoadException("cannot load " + where + ": its storage of " + ref.numel()
                     + " elements exceeds 2 GiB");
         }
-        byte[] bytes;
-        try {
-            bytes = readEntry(file, zip, entry, (int) expected);
-        } catch (IOException e) {
-            throw new ModelLoadException("corrupt checkpoint: cannot read storage entry " + entryName + " of "
-                    + where + " (" + e.getMessage() + ")", e);
-        }
-        if (bytes.length < expected) {
+        if (entry.getSize() >= 0 && entry.getSize() < expected) {
             throw new ModelLoadException("corrupt checkpoint: storage entry " + entryName + " of " + where
-                    + " has " + bytes.length + " bytes, expected " + expected);
+                    + " has " + entry.getSize() + " bytes, expected " + expected);
         }
-        ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        storages.put(ref.key(), buffer);
-        return buffer;
+        return TensorBytes.zipEntry(weightFile, where, entryName, expected);
     }
 
     /**
-     * Reads up to {@code limit} bytes of an entry. The buffer is sized by the smaller of the limit
-     * and what the entry can plausibly hold given the archive's size, never by a length field
-     * alone; the caller checks that enough bytes arrived.
+     * Reads up to {@code limit} bytes of an entry, growing the buffer as bytes arrive: neither the
+     * limit nor a length field decides what is allocated.
      */
-    private static byte[] readEntry(Path file, ZipFile zip, ZipEntry entry, int limit) throws IOException {
-        long archiveSize = Files.size(file);
-        long plausible = entry.getMethod() == ZipEntry.STORED ? archiveSize : archiveSize * MAX_DEFLATE_RATIO;
-        byte[] buffer = new byte[(int) Math.min(limit, plausible)];
+    private static byte[] readEntry(ZipFile zip, ZipEntry entry, int limit) throws IOException {
         try (InputStream in = zip.getInputStream(entry)) {
-            int read = in.readNBytes(buffer, 0, buffer.length);
-            return read == buffer.length ? buffer : Arrays.copyOf(buffer, read);
+            return in.readNBytes(limit);
         }
     }
 }

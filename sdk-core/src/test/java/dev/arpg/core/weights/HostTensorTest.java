@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.arpg.api.ModelLoadException;
 import dev.arpg.core.engine.Engines;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HostTensorTest {
@@ -82,6 +85,44 @@ class HostTensorTest {
             NDArray scalar = HostTensor.ofFloats(new long[] {}, new float[] {7}).toNDArray(manager);
             assertThat(scalar.getShape().dimension()).isZero();
             assertThat(scalar.getFloat()).isEqualTo(7f);
+        }
+    }
+
+    @Test
+    void float32StacksPartsOfEveryFloatingTypeAcrossChunkBoundaries() {
+        int rows = TensorBytes.CHUNK_BYTES / Float.BYTES / 8 + 3;
+        float[] first = SafetensorsTest.ramp(rows * 8);
+        ByteBuffer bf16 = ByteBuffer.allocate(rows * 8 * 2).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer f64 = ByteBuffer.allocate(5 * 8 * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < rows * 8; i++) {
+            bf16.putShort((short) (Float.floatToIntBits(-first[i]) >>> 16));
+        }
+        for (int i = 0; i < 5 * 8; i++) {
+            f64.putDouble(i / 3.0);
+        }
+        List<HostTensor> parts = List.of(HostTensor.ofFloats(new long[] {rows, 8}, first),
+                HostTensor.of(TensorType.BF16, new long[] {rows, 8}, bf16.flip()),
+                HostTensor.of(TensorType.F64, new long[] {5, 8}, f64.flip()));
+
+        try (NDManager manager = Engines.newRootManager()) {
+            NDArray stacked = HostTensor.float32(parts, new Shape(2L * rows + 5, 8), manager);
+
+            assertThat(stacked.getDataType()).isEqualTo(DataType.FLOAT32);
+            assertThat(stacked.getShape()).isEqualTo(new Shape(2L * rows + 5, 8));
+            float[] values = stacked.toFloatArray();
+            for (int i = 0; i < rows * 8; i++) {
+                assertThat(values[i]).as("F32 %d", i).isEqualTo(first[i]);
+                assertThat(values[rows * 8 + i]).as("BF16 %d", i)
+                        .isEqualTo(Float.intBitsToFloat(Float.floatToIntBits(-first[i]) & 0xFFFF0000));
+            }
+            for (int i = 0; i < 5 * 8; i++) {
+                assertThat(values[2 * rows * 8 + i]).as("F64 %d", i).isEqualTo((float) (i / 3.0));
+            }
+            assertThatThrownBy(() -> HostTensor.float32(parts, new Shape(2L * rows, 8), manager))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot fill shape");
+            assertThatThrownBy(() -> HostTensor.float32(List.of(HostTensor.ofLongs(new long[] {1}, new long[1])),
+                    new Shape(1), manager)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("not I64");
         }
     }
 

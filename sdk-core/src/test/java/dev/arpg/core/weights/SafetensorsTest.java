@@ -47,6 +47,66 @@ class SafetensorsTest {
         assertThat(dir.resolve("out.safetensors.tmp")).doesNotExist();
     }
 
+    /** A tensor of more than one read chunk, with values that differ in every position. */
+    static float[] ramp(int n) {
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = i * 0.25f - n / 3f;
+        }
+        return values;
+    }
+
+    @Test
+    void tensorsAreReadFromTheFileWhenUsedAcrossChunkBoundaries() {
+        int n = TensorBytes.CHUNK_BYTES / Float.BYTES * 2 + 37;
+        float[] values = ramp(n);
+        short[] halves = new short[n];
+        ByteBuffer bf16 = ByteBuffer.allocate(n * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            halves[i] = (short) (Float.floatToIntBits(values[i]) >>> 16);
+            bf16.putShort(halves[i]);
+        }
+        Path file = dir.resolve("big.safetensors");
+        SafetensorsWriter.write(file, new LinkedHashMap<>(Map.of(
+                "f32", HostTensor.ofFloats(new long[] {n}, values),
+                "bf16", HostTensor.of(TensorType.BF16, new long[] {n}, bf16.flip()))), Map.of());
+
+        StateDict read = StateDict.read(file);
+        ByteBuffer direct = ByteBuffer.allocateDirect(n * 2 * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        read.get("f32").putFloats(direct);
+        read.get("bf16").putFloats(direct);
+
+        direct.flip();
+        for (int i = 0; i < n; i++) {
+            assertThat(direct.getFloat(i * 4)).as("f32 %d", i).isEqualTo(values[i]);
+            assertThat(direct.getFloat((n + i) * 4)).as("bf16 %d", i)
+                    .isEqualTo(Float.intBitsToFloat(halves[i] << 16));
+        }
+        assertThat(read.get("f32").toFloatArray()).containsExactly(values);
+    }
+
+    @Test
+    void aFileChangedAfterReadingIsRefusedNotRead() throws IOException {
+        Path file = dir.resolve("w.safetensors");
+        SafetensorsWriter.write(file, Map.of("w", HostTensor.ofFloats(new long[] {3}, new float[] {1, 2, 3})), Map.of());
+        StateDict read = StateDict.read(file);
+        assertThat(read.get("w").toFloatArray()).containsExactly(1, 2, 3);
+
+        SafetensorsWriter.write(file, Map.of("w", HostTensor.ofFloats(new long[] {3}, new float[] {7, 8, 9})), Map.of());
+
+        assertThatThrownBy(() -> read.get("w").toFloatArray())
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("tensor 'w' in " + file)
+                .hasMessageContaining("changed after it was read");
+        assertThat(StateDict.read(file).get("w").toFloatArray()).containsExactly(7, 8, 9);
+
+        StateDict again = StateDict.read(file);
+        Files.write(file, Arrays.copyOf(Files.readAllBytes(file), (int) Files.size(file) - 4));
+        assertThatThrownBy(() -> again.get("w").putFloats(ByteBuffer.allocate(12)))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("changed after it was read");
+    }
+
     private Path withHeader(String json, int dataBytes) throws IOException {
         byte[] header = json.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(8 + header.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);

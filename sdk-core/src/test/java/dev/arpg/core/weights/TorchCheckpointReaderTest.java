@@ -193,6 +193,40 @@ class TorchCheckpointReaderTest {
     }
 
     @Test
+    void aViewIsReadFromItsStorageEntryWhenUsedAcrossChunkBoundaries() throws IOException {
+        int n = TensorBytes.CHUNK_BYTES / Float.BYTES * 2 + 37;
+        float[] values = SafetensorsTest.ramp(n);
+        Path file = new CheckpointBuilder().storage("0", floats(values))
+                .tensor("tail", "FloatStorage", "0", n, 5, new long[] {n - 5}, new long[] {1})
+                .write(dir.resolve("big.pt"));
+
+        StateDict read = StateDict.read(file);
+        ByteBuffer direct = ByteBuffer.allocateDirect((n - 5) * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        read.get("tail").putFloats(direct);
+
+        assertThat(direct.position()).isEqualTo((n - 5) * Float.BYTES);
+        for (int i = 0; i < n - 5; i++) {
+            assertThat(direct.getFloat(i * 4)).as("element %d", i).isEqualTo(values[i + 5]);
+        }
+    }
+
+    @Test
+    void aCheckpointReplacedAfterReadingIsRefusedNotRead() throws IOException {
+        Path file = sixFloats().tensor("w", "FloatStorage", "0", 6, 0, new long[] {6}, new long[] {1})
+                .write(dir.resolve("w.pt"));
+        StateDict read = StateDict.read(file);
+        Path other = new CheckpointBuilder().storage("0", floats(9, 9, 9, 9, 9, 9, 9))
+                .tensor("w", "FloatStorage", "0", 7, 0, new long[] {6}, new long[] {1})
+                .write(dir.resolve("other.pt"));
+        Files.move(other, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        assertThatThrownBy(() -> read.get("w").toFloatArray())
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("tensor 'w' in " + file)
+                .hasMessageContaining("changed after it was read");
+    }
+
+    @Test
     void viewLargerThanItsStorageIsRejected() throws IOException {
         Path file = sixFloats()
                 .tensor("w", "FloatStorage", "0", 6, 1, new long[] {2, 3}, new long[] {3, 1})
