@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code arpg convert}: turns published checkpoints ({@code --arpg-ckpt arpg_300m.pt --preset ARPG-L
- * --vq-ckpt vq_ds16_c2i.pt}) into a model bundle of safetensors files, which load memory-mapped and
- * without unpickling. Only the keys each model uses are written; the files are checked first.
+ * --vq-ckpt vq_ds16_c2i.pt}) into a model bundle of safetensors files, which load straight from
+ * the file without unpickling. Only the keys each model uses are written; the files are checked first.
  */
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = "Convert published .pt checkpoints into a safetensors model bundle.")

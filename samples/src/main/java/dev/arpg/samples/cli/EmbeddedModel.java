@@ -17,7 +17,7 @@ import java.util.List;
  * The embedded default model ("shapes", {@code samples/MODEL_CARD.md}), read from the class path:
  * in place when the class path is a directory (a build tree, the {@code ./arpg} launcher), else
  * copied once per process into a temporary directory that is deleted on exit (the runnable jar),
- * because weights are memory-mapped and a jar entry cannot be.
+ * because weights are read from files by position and a jar entry is not a file.
  */
 final class EmbeddedModel {
     /** Class-path folder of the bundle. */
