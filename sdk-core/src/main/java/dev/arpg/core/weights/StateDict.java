@@ -13,7 +13,11 @@ import java.util.Set;
 
 /**
  * An ordered name &rarr; tensor map read from a weight file, plus its string metadata (the
- * safetensors {@code __metadata__}; empty for torch checkpoints).
+ * safetensors {@code __metadata__}; empty for torch checkpoints). Reading a file reads its header
+ * (or pickle) only: each tensor's bytes are read from the file when the tensor is used, typically
+ * once, when a model loads it. Keep the file unchanged until then; a tensor whose file has changed
+ * since (another size, modification time or file) throws {@link ModelLoadException} instead of
+ * reading other values.
  */
 public final class StateDict {
     private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
