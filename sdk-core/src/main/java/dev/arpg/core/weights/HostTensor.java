@@ -173,32 +173,6 @@ public final class HostTensor {
     }
 
     /**
-     * Writes the elements of a floating-point tensor as float32 into {@code out} at its position
-     * (F16 and BF16 widened exactly, F64 rounded), advancing the position; in the buffer's byte order.
-     * The bytes go through a small buffer ({@link TensorBytes#CHUNK_BYTES}), never a whole copy.
-     *
-     * @param out the destination, with room for {@link #elementCount()} floats
-     * @throws IllegalStateException if the tensor is not floating-point
-     * @throws IllegalArgumentException if {@code out} has no room for every element
-     * @throws ModelLoadException if its weight file can no longer be read or has changed
-     */
-    public void putFloats(ByteBuffer out) {
-        if (out.remaining() / Float.BYTES < elementCount) {
-            throw new IllegalArgumentException("putFloats needs room for " + elementCount + " floats, the buffer has "
-                    + out.remaining() + " bytes");
-        }
-        forEachFloat32Chunk(chunk -> {
-            if (out.order() == ByteOrder.LITTLE_ENDIAN) {
-                out.put(chunk);
-            } else {
-                while (chunk.hasRemaining()) {
-                    out.putFloat(chunk.getFloat());
-                }
-            }
-        });
-    }
-
-    /**
      * Creates a FLOAT32 NDArray holding {@code parts} one after the other (stacked along axis 0
      * when they are matrices): F16 and BF16 widened exactly, F64 rounded. Its memory is the
      * engine's, freed when the array closes; the values go through one small buffer (a Java direct
@@ -224,38 +198,55 @@ public final class HostTensor {
         if (total == 0) {
             return out;
         }
-        ByteBuffer pending = ByteBuffer.allocateDirect((int) Math.min(TensorBytes.CHUNK_BYTES, total * Float.BYTES))
-                .order(ByteOrder.LITTLE_ENDIAN);
-        long[] written = {0};
         try (NDArray flat = out.reshape(total)) {
-            Runnable flush = () -> {
-                int floats = pending.position() / Float.BYTES;
-                try (NDArray chunk = manager.create(pending.flip(), new Shape(floats), DataType.FLOAT32)) {
-                    flat.set(new NDIndex("{}:{}", written[0], written[0] + floats), chunk);
-                }
-                written[0] += floats;
-                pending.clear();
-            };
-            for (HostTensor part : parts) {
-                part.forEachFloat32Chunk(chunk -> {
-                    while (chunk.hasRemaining()) {
-                        int n = Math.min(chunk.remaining(), pending.remaining());
-                        pending.put(pending.position(), chunk, chunk.position(), n).position(pending.position() + n);
-                        chunk.position(chunk.position() + n);
-                        if (!pending.hasRemaining()) {
-                            flush.run();
-                        }
-                    }
-                });
-            }
-            if (pending.position() > 0) {
-                flush.run();
-            }
+            EngineArrayWriter writer = new EngineArrayWriter(flat, manager, total);
+            parts.forEach(part -> part.forEachFloat32Chunk(writer));
+            writer.flush();
         } catch (RuntimeException e) {
             out.close();
             throw e;
         }
         return out;
+    }
+
+    /** Copies float32 chunks into a flat engine array in order, through one small direct buffer. */
+    private static final class EngineArrayWriter implements TensorBytes.ChunkSink {
+        private final NDArray flat;
+        private final NDManager manager;
+        private final ByteBuffer pending;
+        private long written;
+
+        EngineArrayWriter(NDArray flat, NDManager manager, long floats) {
+            this.flat = flat;
+            this.manager = manager;
+            this.pending = ByteBuffer.allocateDirect((int) Math.min(TensorBytes.CHUNK_BYTES, floats * Float.BYTES))
+                    .order(ByteOrder.LITTLE_ENDIAN);
+        }
+
+        @Override
+        public void accept(ByteBuffer chunk) {
+            while (chunk.hasRemaining()) {
+                int n = Math.min(chunk.remaining(), pending.remaining());
+                pending.put(chunk.slice(chunk.position(), n));
+                chunk.position(chunk.position() + n);
+                if (!pending.hasRemaining()) {
+                    flush();
+                }
+            }
+        }
+
+        /** Copies what is pending into the array, after what was copied before. */
+        void flush() {
+            int floats = pending.position() / Float.BYTES;
+            if (floats == 0) {
+                return;
+            }
+            try (NDArray chunk = manager.create(pending.flip(), new Shape(floats), DataType.FLOAT32)) {
+                flat.set(new NDIndex("{}:{}", written, written + floats), chunk);
+            }
+            written += floats;
+            pending.clear();
+        }
     }
 
     /** Hands the elements to {@code sink} as little-endian float32 chunks, converting a chunk at a time. */

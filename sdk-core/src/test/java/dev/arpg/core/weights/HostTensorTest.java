@@ -38,21 +38,6 @@ class HostTensorTest {
     }
 
     @Test
-    void putFloatsAppendsFloat32AtThePositionForEveryFloatingType() {
-        ByteBuffer f32 = ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(1.5f).putFloat(-3f);
-        ByteBuffer out = ByteBuffer.allocateDirect(5 * Float.BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        out.putFloat(7f);
-        HostTensor.of(TensorType.F32, new long[] {2}, f32.rewind()).putFloats(out);
-        halves(TensorType.BF16, 0x3F80, 0xC000).putFloats(out);
-        assertThat(out.position()).isEqualTo(5 * Float.BYTES);
-        float[] written = new float[5];
-        out.rewind().asFloatBuffer().get(written);
-        assertThat(written).containsExactly(7f, 1.5f, -3f, 1f, -2f);
-        assertThatThrownBy(() -> HostTensor.of(TensorType.I64, new long[] {1}, ByteBuffer.allocate(8)).putFloats(out))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("I64");
-    }
-
-    @Test
     void toNDArrayWidensHalfTypesToFloat32() {
         try (NDManager manager = Engines.newRootManager()) {
             NDArray bf = halves(TensorType.BF16, 0x3F80, 0xC000).toNDArray(manager);
