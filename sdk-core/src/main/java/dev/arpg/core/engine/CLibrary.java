@@ -43,6 +43,25 @@ final class CLibrary {
     }
 
     /**
+     * Hands the C heap's free memory back to the system ({@code malloc_trim(0)} of glibc): glibc
+     * keeps what is freed inside its heap, so memory a closed model or a blocking pass freed stays
+     * resident until the same sizes are allocated again.
+     *
+     * @throws IllegalStateException if the C library has no {@code malloc_trim} (not glibc)
+     * @throws IllegalCallerException if the JVM was started without native access for the SDK
+     */
+    static void trimHeap() {
+        try {
+            int ignored = (int) function("malloc_trim", FunctionDescriptor.of(CLinker.C_INT, CLinker.C_LONG),
+                    int.class, long.class).invokeExact(0L);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("malloc_trim failed", e);
+        }
+    }
+
+    /**
      * Where libtorch's CPU library is mapped in this process, if it is loaded.
      *
      * @return its path, or empty before the engine loads it

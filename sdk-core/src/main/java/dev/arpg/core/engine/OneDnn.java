@@ -292,8 +292,7 @@ public final class OneDnn {
                 CLinker.getInstance().downcallHandle(freeBuffers.get(), MethodType.methodType(void.class),
                         FunctionDescriptor.ofVoid()).invokeExact();
             }
-            int ignored = (int) CLibrary.function("malloc_trim", FunctionDescriptor.of(CLinker.C_INT, CLinker.C_LONG),
-                    int.class, long.class).invokeExact(0L);
+            CLibrary.trimHeap();
         } catch (RuntimeException e) {
             throw e;
         } catch (Throwable e) {

@@ -26,6 +26,7 @@ import dev.arpg.core.decode.DecodeResult;
 import dev.arpg.core.decode.DecodeTask;
 import dev.arpg.core.decode.ParallelDecoder;
 import dev.arpg.core.edit.EditLayout;
+import dev.arpg.core.engine.Engines;
 import dev.arpg.core.model.ArpgTransformer;
 import dev.arpg.core.vq.VqTokenizer;
 import dev.arpg.core.weights.StateDict;
@@ -261,5 +262,6 @@ public final class ArpgGenerator implements Generator {
     public void close() {
         tokenizer.close();
         manager.close();
+        Engines.returnFreedMemory();
     }
 }

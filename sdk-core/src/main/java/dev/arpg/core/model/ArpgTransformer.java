@@ -714,9 +714,10 @@ public final class ArpgTransformer implements AutoCloseable {
         }
     }
 
-    /** Frees the weights. */
+    /** Frees the weights and returns the memory to the system ({@link Engines#returnFreedMemory}). */
     @Override
     public void close() {
         manager.close();
+        Engines.returnFreedMemory();
     }
 }
