@@ -51,6 +51,20 @@ final class VqLayers {
     }
 
     /**
+     * {@link #scoped}, then frees {@code x} unless a gradient is being recorded: for an activation
+     * the pass made itself and needs no more. Decoding a 256 px image held every block's output and
+     * a block's every intermediate until the image was done: 0.73 GB above the weights for VQ-16
+     * (docs/benchmarks.md, session 22).
+     */
+    static NDArray consumed(NDArray x, UnaryOperator<NDArray> block) {
+        NDArray out = scoped(x, block);
+        if (!Autograd.isRecording()) {
+            x.close();
+        }
+        return out;
+    }
+
+    /**
      * Convolution {@code name} with stride 1: 3x3 kernels keep the size, 1x1 kernels are pointwise.
      * In training, a convolution with fewer than {@value #TRAINED_OUT_CHANNELS} output channels runs
      * with zero filters added up to that many and their outputs dropped: the same values, but
@@ -77,7 +91,8 @@ final class VqLayers {
     /**
      * GroupNorm({@value VqConfig#NORM_GROUPS} groups, eps {@value VqConfig#NORM_EPS}) with affine
      * {@code name}. Outside a gradient collector (decoding images) the last three steps run in
-     * place on the op's own intermediates: the same values, three fewer full-size allocations.
+     * place on the op's own intermediates and the squares are freed once averaged: the same values,
+     * four fewer full-size arrays held.
      */
     NDArray groupNorm(NDArray x, String name) {
         Shape s = x.getShape();
@@ -85,11 +100,13 @@ final class VqLayers {
         NDArray bias = params.get(name + ".bias");
         NDArray g = x.reshape(s.get(0), VqConfig.NORM_GROUPS, -1);
         NDArray centered = g.sub(g.mean(new int[] {2}, true));
-        NDArray variance = centered.square().mean(new int[] {2}, true);
+        NDArray squares = centered.square();
+        NDArray variance = squares.mean(new int[] {2}, true);
         NDArray deviation = variance.add((float) VqConfig.NORM_EPS).sqrt();
         if (Autograd.isRecording()) {
             return centered.div(deviation).reshape(s).mul(weight).add(bias);
         }
+        squares.close();
         return centered.divi(deviation).reshape(s).muli(weight).addi(bias);
     }
 
@@ -100,10 +117,24 @@ final class VqLayers {
 
     /** norm1, swish, conv1, norm2, swish, conv2, plus the input (through {@code nin_shortcut} if present). */
     NDArray resBlock(NDArray x, String prefix) {
-        NDArray h = conv(swish(groupNorm(x, prefix + "norm1")), prefix + "conv1");
-        h = conv(swish(groupNorm(h, prefix + "norm2")), prefix + "conv2");
+        NDArray h = scoped(x, v -> normSwishConv(v, prefix + "norm1", prefix + "conv1"));
+        h = consumed(h, v -> normSwishConv(v, prefix + "norm2", prefix + "conv2"));
         NDArray shortcut = params.containsKey(prefix + "nin_shortcut.weight") ? conv(x, prefix + "nin_shortcut") : x;
         return shortcut.add(h);
+    }
+
+    /** GroupNorm, swish, convolution; outside a gradient collector each input is freed once used. */
+    private NDArray normSwishConv(NDArray x, String norm, String conv) {
+        NDArray normed = groupNorm(x, norm);
+        NDArray activated = swish(normed);
+        if (!Autograd.isRecording()) {
+            normed.close();
+        }
+        NDArray out = conv(activated, conv);
+        if (!Autograd.isRecording()) {
+            activated.close();
+        }
+        return out;
     }
 
     /** Single-head self-attention over all positions, scale 1/sqrt(channels), plus the input. */

@@ -296,7 +296,7 @@ public final class VqModel implements AutoCloseable {
             String p = "encoder.conv_blocks." + level + ".";
             h = level(h, p, config.encoderResBlocks(), level == top, recorder);
             if (level != top) {
-                h = record(recorder, p + "downsample", VqLayers.scoped(h, v -> layers.downsample(v, p + "downsample.")));
+                h = record(recorder, p + "downsample", VqLayers.consumed(h, v -> layers.downsample(v, p + "downsample.")));
             }
         }
         h = middle(h, "encoder.mid.", recorder);
@@ -304,14 +304,14 @@ public final class VqModel implements AutoCloseable {
     }
 
     private NDArray decoder(NDArray z, ActivationRecorder recorder) {
-        NDArray h = record(recorder, "decoder.conv_in", layers.conv(z, "decoder.conv_in"));
+        NDArray h = record(recorder, "decoder.conv_in", VqLayers.consumed(z, v -> layers.conv(v, "decoder.conv_in")));
         h = middle(h, "decoder.mid.", recorder);
         int top = config.levels() - 1;
         for (int i = 0; i <= top; i++) {
             String p = "decoder.conv_blocks." + i + ".";
             h = level(h, p, config.decoderResBlocks(), i == 0, recorder);
             if (i != top) {
-                h = record(recorder, p + "upsample", VqLayers.scoped(h, v -> layers.upsample(v, p + "upsample.")));
+                h = record(recorder, p + "upsample", VqLayers.consumed(h, v -> layers.upsample(v, p + "upsample.")));
             }
         }
         return tail(h, "decoder.", recorder);
@@ -321,27 +321,27 @@ public final class VqModel implements AutoCloseable {
     private NDArray level(NDArray h, String prefix, int blocks, boolean attention, ActivationRecorder recorder) {
         for (int j = 0; j < blocks; j++) {
             String res = prefix + "res." + j;
-            h = record(recorder, res, VqLayers.scoped(h, v -> layers.resBlock(v, res + ".")));
+            h = record(recorder, res, VqLayers.consumed(h, v -> layers.resBlock(v, res + ".")));
             if (attention) {
                 String attn = prefix + "attn." + j;
-                h = record(recorder, attn, VqLayers.scoped(h, v -> layers.attnBlock(v, attn + ".")));
+                h = record(recorder, attn, VqLayers.consumed(h, v -> layers.attnBlock(v, attn + ".")));
             }
         }
         return h;
     }
 
     private NDArray middle(NDArray h, String prefix, ActivationRecorder recorder) {
-        h = record(recorder, prefix + "0", VqLayers.scoped(h, v -> layers.resBlock(v, prefix + "0.")));
-        h = record(recorder, prefix + "1", VqLayers.scoped(h, v -> layers.attnBlock(v, prefix + "1.")));
-        return record(recorder, prefix + "2", VqLayers.scoped(h, v -> layers.resBlock(v, prefix + "2.")));
+        h = record(recorder, prefix + "0", VqLayers.consumed(h, v -> layers.resBlock(v, prefix + "0.")));
+        h = record(recorder, prefix + "1", VqLayers.consumed(h, v -> layers.attnBlock(v, prefix + "1.")));
+        return record(recorder, prefix + "2", VqLayers.consumed(h, v -> layers.resBlock(v, prefix + "2.")));
     }
 
     /** {@code norm_out} (recorded before the swish), swish, {@code conv_out}. */
     private NDArray tail(NDArray h, String prefix, ActivationRecorder recorder) {
         NDArray normed = record(recorder, prefix + "norm_out",
-                VqLayers.scoped(h, v -> layers.groupNorm(v, prefix + "norm_out")));
+                VqLayers.consumed(h, v -> layers.groupNorm(v, prefix + "norm_out")));
         return record(recorder, prefix + "conv_out",
-                VqLayers.scoped(normed, v -> layers.conv(VqLayers.swish(v), prefix + "conv_out")));
+                VqLayers.consumed(normed, v -> layers.conv(VqLayers.swish(v), prefix + "conv_out")));
     }
 
     private static NDArray record(ActivationRecorder recorder, String name, NDArray value) {

@@ -187,6 +187,21 @@ class VqTokenizerTest {
     }
 
     @Test
+    void decodingFreesEachBlocksActivationOnceTheNextIsMade() {
+        try (NDManager request = root.newSubManager();
+                VqModel model = TinyVq.load(root)) {
+            int g = model.config().gridSize();
+            NDArray codes = request.arange(0, g * g, 1, DataType.INT64).reshape(1, (long) g * g);
+            NDArray image = model.decodeCode(codes, ActivationRecorder.NONE);
+
+            assertThat(image.getShape().get(2)).isGreaterThan(g);
+            assertThat(request.getManagedArrays())
+                    .filteredOn(a -> a.getShape().dimension() == 4 && a.getShape().get(2) > g)
+                    .containsExactly(image);
+        }
+    }
+
+    @Test
     void modelRejectsBadTensors() {
         try (NDManager m = root.newSubManager();
                 VqModel model = TinyVq.load(root)) {
