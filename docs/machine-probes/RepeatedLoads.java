@@ -14,7 +14,7 @@ import java.nio.file.Path;
  *
  * MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=34603008 MALLOC_TRIM_THRESHOLD_=268435456
  *   java --add-modules jdk.incubator.vector,jdk.incubator.foreign --enable-native-access=ALL-UNNAMED
- *   -XX:+UseSerialGC -Xmn8m -XX:MaxDirectMemorySize=64g -cp samples/target/arpg.jar
+ *   -XX:+UseSerialGC -Xmn8m -cp samples/target/arpg.jar
  *   docs/machine-probes/RepeatedLoads.java /tmp/arpgl.safetensors
  *
  * (The source launcher compiles this file in the same JVM first, which adds ~30 MB to every line.)
