@@ -91,8 +91,9 @@ final class VqLayers {
     /**
      * GroupNorm({@value VqConfig#NORM_GROUPS} groups, eps {@value VqConfig#NORM_EPS}) with affine
      * {@code name}. Outside a gradient collector (decoding images) the last three steps run in
-     * place on the op's own intermediates and the squares are freed once averaged: the same values,
-     * four fewer full-size arrays held.
+     * place on the op's own intermediates, the squares are freed once averaged and the result is
+     * the only handle on its values (closing it frees them): the same values, four fewer full-size
+     * arrays held.
      */
     NDArray groupNorm(NDArray x, String name) {
         Shape s = x.getShape();
@@ -107,7 +108,9 @@ final class VqLayers {
             return centered.div(deviation).reshape(s).mul(weight).add(bias);
         }
         squares.close();
-        return centered.divi(deviation).reshape(s).muli(weight).addi(bias);
+        NDArray normed = centered.divi(deviation).reshape(s).muli(weight).addi(bias);
+        centered.close();
+        return normed;
     }
 
     /** {@code x * sigmoid(x)}; in place on the sigmoid outside a gradient collector. */
@@ -117,24 +120,20 @@ final class VqLayers {
 
     /** norm1, swish, conv1, norm2, swish, conv2, plus the input (through {@code nin_shortcut} if present). */
     NDArray resBlock(NDArray x, String prefix) {
-        NDArray h = scoped(x, v -> normSwishConv(v, prefix + "norm1", prefix + "conv1"));
+        NDArray h = normSwishConv(x, prefix + "norm1", prefix + "conv1");
         h = consumed(h, v -> normSwishConv(v, prefix + "norm2", prefix + "conv2"));
         NDArray shortcut = params.containsKey(prefix + "nin_shortcut.weight") ? conv(x, prefix + "nin_shortcut") : x;
         return shortcut.add(h);
     }
 
-    /** GroupNorm, swish, convolution; outside a gradient collector each input is freed once used. */
+    /** GroupNorm, swish, convolution; outside a gradient collector the norm is freed before the convolution. */
     private NDArray normSwishConv(NDArray x, String norm, String conv) {
         NDArray normed = groupNorm(x, norm);
         NDArray activated = swish(normed);
         if (!Autograd.isRecording()) {
             normed.close();
         }
-        NDArray out = conv(activated, conv);
-        if (!Autograd.isRecording()) {
-            activated.close();
-        }
-        return out;
+        return conv(activated, conv);
     }
 
     /** Single-head self-attention over all positions, scale 1/sqrt(channels), plus the input. */
