@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * ({@code RandomWeightsFile.java}'s second argument). Run after {@code mvn -q -B -DskipTests package},
  * with the launcher's settings:
  *
- * MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=34603008 MALLOC_TRIM_THRESHOLD_=268435456
+ * MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=34603008 MALLOC_TRIM_THRESHOLD_=536870912
  *   java --add-modules jdk.incubator.vector,jdk.incubator.foreign --enable-native-access=ALL-UNNAMED
  *   -XX:+UseSerialGC -Xmn8m -cp samples/target/arpg.jar docs/machine-probes/VqDecodePeak.java /tmp/vq16.safetensors
  *
