@@ -93,10 +93,6 @@ final class StorageView {
                     .forEachChunk(sink);
         }
 
-        @Override
-        TensorBytes range(long skip, long length) {
-            return TensorBytes.inMemory(readAll()).range(skip, length);
-        }
     }
 
     private static ByteBuffer copyStrided(ByteBuffer source, int elementSize, long offset, long[] size,

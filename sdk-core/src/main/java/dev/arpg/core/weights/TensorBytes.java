@@ -58,13 +58,16 @@ abstract class TensorBytes {
     abstract void forEachChunk(ChunkSink sink);
 
     /**
-     * Returns the bytes from {@code skip} on, {@code count} of them, without reading them.
+     * Returns the bytes from {@code skip} on, {@code count} of them: without reading them where they
+     * are a range of a file or of memory, else read now.
      *
      * @param skip bytes to leave out at the start
      * @param count bytes to keep; {@code skip + count <= length()}
      * @return the range
      */
-    abstract TensorBytes range(long skip, long count);
+    TensorBytes range(long skip, long count) {
+        return inMemory(readAll()).range(skip, count);
+    }
 
     /** @return all bytes in a new little-endian heap buffer (in memory already: a read-only view) */
     ByteBuffer readAll() {
