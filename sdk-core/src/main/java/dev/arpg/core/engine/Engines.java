@@ -147,7 +147,8 @@ public final class Engines {
      * --enable-native-access=ALL-UNNAMED}); does nothing elsewhere. glibc keeps freed memory in its
      * heap: after an ARPG-L model closed, loading one again grew the process by 0.2-0.5 GB each time
      * it was not trimmed, and not at all with this (docs/benchmarks.md, session 22). Takes ~0.1 s
-     * after a model of 1.2 GB is freed. Models call it when they close.
+     * after a model of 1.2 GB is freed, holding glibc's heap lock meanwhile (other threads'
+     * allocations wait). Models and generators call it when they close.
      */
     public static void returnFreedMemory() {
         if (!foreignApi() || !System.getProperty("os.name").equals("Linux")) {
