@@ -21,8 +21,13 @@ import java.util.List;
  * before the next chunk starts; only Java arrays and images outlive a call.
  */
 public final class VqTokenizer implements ImageTokenizer {
-    /** Images per chunk when none is given. */
-    public static final int DEFAULT_CHUNK_SIZE = 4;
+    /**
+     * Images per chunk when none is given: one. VQ-16 at 256 px decoded four images in 1.0-1.2 s each
+     * and 1.6-1.9 GB (each activation then 128 MiB, past glibc's mmap threshold, so every op maps and
+     * clears fresh pages), one at a time in 0.67-1.1 s each and 1.0-1.3 GB (docs/benchmarks.md,
+     * session 22).
+     */
+    public static final int DEFAULT_CHUNK_SIZE = 1;
 
     private final VqModel model;
     private final int chunkSize;
