@@ -251,7 +251,6 @@ public final class HostTensor {
 
     /** Hands the elements to {@code sink} as little-endian float32 chunks, converting a chunk at a time. */
     private void forEachFloat32Chunk(TensorBytes.ChunkSink sink) {
-        requireFloatingPoint();
         if (type == TensorType.F32) {
             data.forEachChunk(sink);
             return;
@@ -259,13 +258,10 @@ public final class HostTensor {
         ByteBuffer floats = ByteBuffer.allocate(TensorBytes.CHUNK_BYTES / type.byteSize() * Float.BYTES)
                 .order(ByteOrder.LITTLE_ENDIAN);
         data.forEachChunk(chunk -> {
+            ByteBuffer elements = chunk.slice().order(ByteOrder.LITTLE_ENDIAN);
             floats.clear();
-            while (chunk.hasRemaining()) {
-                floats.putFloat(switch (type) {
-                    case F16 -> HalfPrecision.f16ToFloat(chunk.getShort());
-                    case BF16 -> HalfPrecision.bf16ToFloat(chunk.getShort());
-                    default -> (float) chunk.getDouble();
-                });
+            for (int i = 0, n = elements.remaining() / type.byteSize(); i < n; i++) {
+                floats.putFloat(floatAt(elements, i));
             }
             sink.accept(floats.flip());
         });
