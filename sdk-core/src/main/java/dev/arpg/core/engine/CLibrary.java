@@ -13,8 +13,8 @@ import jdk.incubator.foreign.MemoryAddress;
 import jdk.incubator.foreign.ResourceScope;
 
 /**
- * The C library's functions and the mapped libtorch, for {@link MklIntelPath}, {@link OpenMpWaiting}
- * and {@link OneDnn}.
+ * The C library's functions and the mapped libtorch, for {@link MklIntelPath}, {@link OpenMpWaiting},
+ * {@link OneDnn} and {@link ResidentCode}.
  * Uses the incubating foreign API of JDK 17: touch this class only when {@link Engines} has found the
  * module.
  */
@@ -22,6 +22,7 @@ final class CLibrary {
     private static final String LIBTORCH = "/libtorch_cpu.so";
     private static final int RTLD_LAZY = 1;
     private static final int RTLD_NOLOAD = 4;
+    private static final int MADV_DONTNEED = 4;
 
     private CLibrary() {
     }
@@ -58,6 +59,30 @@ final class CLibrary {
             throw e;
         } catch (Throwable e) {
             throw new IllegalStateException("malloc_trim failed", e);
+        }
+    }
+
+    /**
+     * Unmaps a range's pages from this process ({@code madvise(MADV_DONTNEED)}): a file's page is
+     * mapped back from the page cache when it is next read; a page written in this process is lost.
+     *
+     * @param address the range's first address, page-aligned
+     * @param length its bytes
+     * @throws IllegalStateException if the kernel refuses
+     * @throws IllegalCallerException if the JVM was started without native access for the SDK
+     */
+    static void adviseNotNeeded(long address, long length) {
+        try {
+            int result = (int) function("madvise", FunctionDescriptor.of(CLinker.C_INT, CLinker.C_POINTER,
+                    CLinker.C_LONG, CLinker.C_INT), int.class, MemoryAddress.class, long.class, int.class)
+                    .invokeExact(MemoryAddress.ofLong(address), length, MADV_DONTNEED);
+            if (result != 0) {
+                throw new IllegalStateException("madvise refused the range at 0x" + Long.toHexString(address));
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("madvise failed", e);
         }
     }
 

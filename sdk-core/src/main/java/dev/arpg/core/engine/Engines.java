@@ -27,10 +27,15 @@ import java.util.Optional;
  * sleep at once ({@code OMP_WAIT_POLICY=PASSIVE}, which keeps spinning threads from starving it). On
  * a host whose cores are oversubscribed, set {@code OMP_WAIT_POLICY=PASSIVE} yourself.
  *
- * <p>Both need the JVM options {@code --add-modules jdk.incubator.foreign
+ * <p>Once libtorch has loaded, the first call drops its code pages from the process's resident memory
+ * on Linux: its static initializers leave 42 MiB of code resident that never runs again, and pages
+ * that do run are mapped back from the page cache on first use, so every later peak of the process
+ * is ~30 MiB lower ({@link ResidentCode}).
+ *
+ * <p>All three need the JVM options {@code --add-modules jdk.incubator.foreign
  * --enable-native-access=ALL-UNNAMED} (the {@code ./arpg} launcher and the tests pass them; without
- * them one INFO log line says what is lost) and must happen before libtorch is loaded and runs its
- * first product in the process, so open the SDK's managers here, and reach the engine through
+ * them one INFO log line says what is lost). MKL and OpenMP must be prepared before libtorch is loaded
+ * and runs its first product in the process, so open the SDK's managers here, and reach the engine through
  * {@link #engine}, before any other DJL work. Set the system property {@value #MKL_PROPERTY} to
  * {@code false} to leave MKL and OpenMP as they are. Nothing changes on Intel CPUs but the waiting,
  * nor on GPUs' own kernels; results are equal up to float32 summation order.
@@ -84,7 +89,7 @@ public final class Engines {
 
     /**
      * Loads the engine and, on its first call, prepares libtorch's OpenMP threads and MKL for this
-     * CPU.
+     * CPU and drops the code libtorch ran while it started from memory.
      *
      * @return what the preparation did, in words (the same on every call)
      */
@@ -94,7 +99,8 @@ public final class Engines {
             String reasonToLeaveMkl = reasonToLeaveMkl(vendor);
             String waiting = prepareOpenMp(reasonToLeaveMkl == null);
             Engine.getInstance();
-            preparation = (reasonToLeaveMkl == null ? switchMkl(vendor) : reasonToLeaveMkl) + "; " + waiting;
+            preparation = (reasonToLeaveMkl == null ? switchMkl(vendor) : reasonToLeaveMkl) + "; " + waiting + "; "
+                    + dropStartupCode();
             LOG.log(System.Logger.Level.DEBUG, preparation);
         }
         return preparation;
@@ -192,6 +198,22 @@ public final class Engines {
             return lost;
         } catch (RuntimeException e) {
             String failed = "MKL left as it is: " + e.getMessage();
+            LOG.log(System.Logger.Level.WARNING, failed, e);
+            return failed;
+        }
+    }
+
+    /** Drops libtorch's code pages from memory once it has started; see the class comment. */
+    private static String dropStartupCode() {
+        if (!foreignApi() || !System.getProperty("os.name").equals("Linux")) {
+            return "libtorch's code left in memory (needs Linux and the foreign API)";
+        }
+        try {
+            return ResidentCode.dropLibtorchPages();
+        } catch (IllegalCallerException e) {
+            return "libtorch's code left in memory (no native access)";
+        } catch (RuntimeException e) {
+            String failed = "libtorch's code left in memory: " + e.getMessage();
             LOG.log(System.Logger.Level.WARNING, failed, e);
             return failed;
         }
