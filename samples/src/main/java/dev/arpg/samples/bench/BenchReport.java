@@ -6,10 +6,11 @@ import dev.arpg.core.model.ArpgConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
 
 /** Collects the measurements of one {@code arpg bench} run; renders them as JSON and as a table. */
 final class BenchReport {
-    private static final double MB = 1024.0 * 1024.0;
+    private static final double MIB = 1024.0 * 1024.0;
 
     private final String modelName;
     private final List<GenerationBench.Result> generations = new ArrayList<>();
@@ -85,6 +86,24 @@ final class BenchReport {
         return Math.max(matmulBefore, matmulAfter);
     }
 
+    /**
+     * How many times as fast as one token per step a run of the same batch was (the issue's
+     * "parallel vs one token per step"): the one-token run's best time over this run's.
+     *
+     * @param run a generation of this report
+     * @return the factor, or empty when the run decodes one token per step or its batch has no
+     *     one-token run
+     */
+    OptionalDouble speedUpOverOneTokenPerStep(GenerationBench.Result run) {
+        if (run.steps() == config.blockSize()) {
+            return OptionalDouble.empty();
+        }
+        return generations.stream()
+                .filter(r -> r.batch() == run.batch() && r.steps() == config.blockSize())
+                .mapToDouble(r -> r.best() / run.best())
+                .findFirst();
+    }
+
     JsonObject json() {
         JsonObject json = new JsonObject();
         json.addProperty("model", modelName);
@@ -124,6 +143,7 @@ final class BenchReport {
             o.addProperty("gflops", r.gflops());
             o.addProperty("fractionOfMatmulPeak", r.gflops() / matmulGflops());
             o.addProperty("tokensHash", r.tokensHash());
+            speedUpOverOneTokenPerStep(r).ifPresent(x -> o.addProperty("speedUpOverOneTokenPerStep", x));
             runs.add(o);
         }
         json.add("generation", runs);
@@ -149,6 +169,7 @@ final class BenchReport {
         memory.addProperty("rssAfterLoadBytes", rssAfterLoad);
         memory.addProperty("peakRssAfterLoadBytes", peakRssAfterLoad);
         memory.addProperty("peakRssBatch1Bytes", peakRssBatch1);
+        memory.addProperty("peakRssBatch1OverWeightsBytes", peakRssBatch1 - weightBytes);
         memory.addProperty("peakRssBytes", peakRss);
         json.add("memory", memory);
         return json;
@@ -157,8 +178,8 @@ final class BenchReport {
     String table() {
         StringBuilder t = new StringBuilder();
         t.append(String.format(Locale.ROOT, "model %s: dim %d, %d layers, %d heads, vocab %d, %d tokens;"
-                + " weights %.0f MB; %d intra-op threads%n", modelName, config.dim(), config.layers(),
-                config.heads(), config.vocabSize(), config.blockSize(), weightBytes / MB, threads));
+                + " weights %.0f MiB; %d intra-op threads%n", modelName, config.dim(), config.layers(),
+                config.heads(), config.vocabSize(), config.blockSize(), weightBytes / MIB, threads));
         t.append(String.format(Locale.ROOT, "engine: %s%n", engine));
         t.append(String.format(Locale.ROOT, "decoding products: %s%n", decodingProducts));
         t.append(String.format(Locale.ROOT, "machine matmul: %.1f GFLOP/s (before %.1f, after %.1f)%n%n",
@@ -170,6 +191,10 @@ final class BenchReport {
                     r.steps(), r.secondsPerImage(), r.imagesPerSecond(), r.msPerStep(), r.gflops(),
                     100 * r.gflops() / matmulGflops()));
         }
+        for (GenerationBench.Result r : generations) {
+            speedUpOverOneTokenPerStep(r).ifPresent(x -> t.append(String.format(Locale.ROOT,
+                    "batch %d, %d steps: %.2fx as fast as one token per step%n", r.batch(), r.steps(), x)));
+        }
         t.append(vqImagesPerSecond >= 0
                 ? String.format(Locale.ROOT, "%nVQ-16 decode (256 px, batch 1): %.3f images/s (%.2f s/image)%n",
                         vqImagesPerSecond, 1 / vqImagesPerSecond)
@@ -179,8 +204,10 @@ final class BenchReport {
                         "training (dim 256, 8 layers, batch %d, %d steps after %d untimed): %.1f samples/s%n",
                         TrainingBench.BATCH, trainingSteps, trainingWarmUpSteps, trainingSamplesPerSecond)
                 : String.format(Locale.ROOT, "training: not measured%n"));
-        t.append(String.format(Locale.ROOT, "RSS: %.0f MB after load (peak %.0f MB), peak %.0f MB up to batch 1, peak %.0f MB"
-                + " overall%n", rssAfterLoad / MB, peakRssAfterLoad / MB, peakRssBatch1 / MB, peakRss / MB));
+        t.append(String.format(Locale.ROOT, "RSS: %.0f MiB after load (peak %.0f MiB), peak %.0f MiB up to batch 1"
+                + " (weights + %.0f MiB, %.0f MB), peak %.0f MiB overall%n", rssAfterLoad / MIB, peakRssAfterLoad / MIB,
+                peakRssBatch1 / MIB, (peakRssBatch1 - weightBytes) / MIB, (peakRssBatch1 - weightBytes) / 1e6,
+                peakRss / MIB));
         return t.toString();
     }
 }

@@ -19,6 +19,8 @@ final class GenerationBench {
     private final ArpgTransformer model;
     private final ParallelDecoder decoder;
     private final long seed;
+    /** Whether a whole generation has run (see {@link #warmUp}). */
+    private boolean warm;
 
     /**
      * @param model the transformer
@@ -62,14 +64,22 @@ final class GenerationBench {
     }
 
     /**
-     * Runs the first steps of a generation of the measured shape, so that the timed ones find the
-     * engine warm without a warm-up larger than the work measured (a few-step generation decodes
-     * many tokens per step and would raise the peak memory the benchmark reports).
+     * Runs an untimed generation of the measured shape, so that the timed ones find the engine and
+     * the JVM warm: the whole generation before the first measured configuration (the JVM compiles
+     * the decoder's Java code during it; timed, it took 1.2-1.6x as long as the next one, session
+     * 23), the first steps of it before every other. Never a generation of another shape: a
+     * few-step generation decodes many tokens per step and would raise the peak memory the
+     * benchmark reports.
      *
      * @param batch images per call
      * @param steps decoding steps of the measured generations
      */
     void warmUp(int batch, int steps) {
+        if (!warm) {
+            generate(batch, steps);
+            warm = true;
+            return;
+        }
         CancellationToken stop = new CancellationToken();
         DecodeListener cancelAfterWarmUp = progress -> {
             if (progress.step() + 1 >= WARM_UP_STEPS) {

@@ -2,13 +2,18 @@ package dev.arpg.samples.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.arpg.api.InvalidRequestException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +63,37 @@ class BenchCommandTest {
         assertThat(memory.get("peakRssBatch1Bytes").getAsLong()).isPositive();
         assertThat(memory.get("peakRssBytes").getAsLong()).isGreaterThanOrEqualTo(
                 memory.get("peakRssBatch1Bytes").getAsLong());
+    }
+
+    @Test
+    void saysHowManyTimesAsFastAsOneTokenPerStepEachBatchDecodes(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("bench.json");
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        int status;
+        try {
+            status = new CommandLine(new BenchCommand()).execute("--model", "tiny", "--quick", "--batches", "1", "--steps-list", "4,all",
+                    "--train-steps", "0", "--vq-images", "0", "--out", out.toString());
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(status).isZero();
+
+        JsonObject json = JsonParser.parseString(Files.readString(out)).getAsJsonObject();
+        JsonArray runs = json.getAsJsonArray("generation");
+        JsonObject parallel = runs.get(0).getAsJsonObject();
+        JsonObject oneToken = runs.get(1).getAsJsonObject();
+        assertThat(oneToken.get("oneTokenPerStep").getAsBoolean()).isTrue();
+        assertThat(oneToken.has("speedUpOverOneTokenPerStep")).isFalse();
+        double speedUp = parallel.get("speedUpOverOneTokenPerStep").getAsDouble();
+        assertThat(speedUp).isCloseTo(oneToken.get("secondsPerImage").getAsDouble()
+                / parallel.get("secondsPerImage").getAsDouble(), within(1e-9));
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains(String.format(
+                Locale.ROOT, "batch 1, 4 steps: %.2fx as fast as one token per step", speedUp));
+        JsonObject memory = json.getAsJsonObject("memory");
+        assertThat(memory.get("peakRssBatch1OverWeightsBytes").getAsLong()).isEqualTo(
+                memory.get("peakRssBatch1Bytes").getAsLong() - json.get("weightBytes").getAsLong());
     }
 
     @ParameterizedTest
