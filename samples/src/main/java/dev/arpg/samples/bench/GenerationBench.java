@@ -66,7 +66,7 @@ final class GenerationBench {
     /**
      * Runs an untimed generation of the measured shape, so that the timed ones find the engine and
      * the JVM warm: the whole generation before the first measured configuration (the JVM compiles
-     * the decoder's Java code during it; timed, it took 1.2-1.6x as long as the next one, session
+     * the decoder's Java code during it; timed, it took 1.4-1.6x as long as the next one, session
      * 23), the first steps of it before every other. Never a generation of another shape: a
      * few-step generation decodes many tokens per step and would raise the peak memory the
      * benchmark reports.

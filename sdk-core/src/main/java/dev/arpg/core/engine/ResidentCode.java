@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * Drops libtorch's code pages from the process's resident memory once the engine has started.
  * Loading libtorch runs its static initializers, which register thousands of operators: 42 MiB of
- * {@code libtorch_cpu.so}'s code is resident before the first product, and nearly all of it never
- * runs again. Resident file pages count in the process's RSS like any other, so they stayed part of
+ * {@code libtorch_cpu.so}'s code is resident before the first product, and much of it never runs
+ * again. Resident file pages count in the process's RSS like any other, so they stayed part of
  * every peak (57 MiB of that library's code after a generation). Dropped, the pages stay in the
  * system's page cache, and a page that runs again is mapped back on first use: 26 MiB after a
  * generation, the process's peak 31-34 MiB lower (docs/benchmarks.md, session 23).
