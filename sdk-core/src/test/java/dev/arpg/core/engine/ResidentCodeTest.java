@@ -1,7 +1,6 @@
 package dev.arpg.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -60,7 +59,10 @@ class ResidentCodeTest {
 
     @Test
     void droppedCodeLeavesMemoryAndComesBackWhenItRunsWithTheSameResults() throws IOException {
-        assumeThat(System.getProperty("os.name")).isEqualTo("Linux");
+        if (!System.getProperty("os.name").equals("Linux")) {
+            assertThat(Engines.prepare()).contains("libtorch's code left in memory (needs Linux and the foreign API)");
+            return;
+        }
         assertThat(Engines.prepare()).contains("libtorch's code run at start dropped from memory");
         Path library = CLibrary.mappedLibtorch().orElseThrow();
         try (NDManager m = Engines.newRootManager()) {
