@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Drops libtorch's code pages from the process's resident memory once the engine has started.
@@ -22,6 +23,9 @@ import java.util.List;
  * {@link Engines} has found the module.
  */
 final class ResidentCode {
+    /** The first field of a mapping's header line: its address range. */
+    private static final Pattern RANGE = Pattern.compile("[0-9a-f]+-[0-9a-f]+");
+
     private ResidentCode() {
     }
 
@@ -61,7 +65,7 @@ final class ResidentCode {
      * @param smaps the lines of a {@code smaps} file
      * @param library the library's path, as mapped
      * @return the mappings that can be dropped
-     * @throws IllegalArgumentException if the lines are not in {@code smaps}' format
+     * @throws NumberFormatException if a size line of such a mapping holds no number
      */
     static List<Mapping> droppable(List<String> smaps, Path library) {
         List<Mapping> found = new ArrayList<>();
@@ -69,7 +73,7 @@ final class ResidentCode {
         boolean written = false;
         for (String line : smaps) {
             String[] fields = line.trim().split("\\s+");
-            if (fields[0].matches("[0-9a-f]+-[0-9a-f]+")) {
+            if (RANGE.matcher(fields[0]).matches()) {
                 addUnwritten(found, current, written);
                 current = null;
                 written = false;
