@@ -43,7 +43,8 @@ public final class BenchCommand implements Callable<Integer> {
     String[] stepsList;
 
     @Option(names = "--repeats", defaultValue = "1",
-            description = "Timed generations per point; the fastest is reported. Default: ${DEFAULT-VALUE}.")
+            description = "Timed generations per point, a batch's step counts in turn; the fastest is reported."
+                    + " Default: ${DEFAULT-VALUE}.")
     int repeats;
 
     @Option(names = "--train-steps", description = "Timed training steps (0 skips training). Default: 10 (--quick: 5).")
@@ -92,11 +93,12 @@ public final class BenchCommand implements Callable<Integer> {
                 report.decodingProducts(transformer.prepareForDecoding() ? "oneDNN, blocked weights"
                         : "libtorch, plain weights");
                 GenerationBench generation = new GenerationBench(transformer, seed);
+                List<Integer> stepCounts = steps(transformer.config().blockSize());
                 for (int batch : batches) {
-                    for (int steps : steps(transformer.config().blockSize())) {
+                    for (int steps : stepCounts) {
                         generation.warmUp(batch, steps);
-                        report.generation(generation.measure(batch, steps, repeats));
                     }
+                    generation.measure(batch, stepCounts, repeats).forEach(report::generation);
                     if (batch == 1) {
                         report.peakRssBatch1(MachineProbe.peakRssBytes());
                     }

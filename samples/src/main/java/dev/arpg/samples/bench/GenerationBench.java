@@ -9,7 +9,9 @@ import dev.arpg.core.decode.DecodeTask;
 import dev.arpg.core.decode.ParallelDecoder;
 import dev.arpg.core.model.ArpgConfig;
 import dev.arpg.core.model.ArpgTransformer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /** Times class-conditional generation with the default sampling settings and a fixed seed. */
 final class GenerationBench {
@@ -94,23 +96,31 @@ final class GenerationBench {
     }
 
     /**
-     * Times {@code repeats} generations.
+     * Times {@code repeats} rounds of generations, one of each step count per round, so that a drift
+     * of the machine's speed during the measurement reaches every step count alike: the speed-up of
+     * few steps over one token per step compares runs of the same minutes.
      *
      * @param batch images per call
-     * @param steps decoding steps
-     * @param repeats timed calls
-     * @return the timings
+     * @param stepCounts decoding steps of each configuration
+     * @param repeats timed calls per configuration
+     * @return the timings, one per step count, in the order given
      */
-    Result measure(int batch, int steps, int repeats) {
-        double[] seconds = new double[repeats];
-        DecodeResult last = null;
+    List<Result> measure(int batch, List<Integer> stepCounts, int repeats) {
+        double[][] seconds = new double[stepCounts.size()][repeats];
+        DecodeResult[] last = new DecodeResult[stepCounts.size()];
         for (int r = 0; r < repeats; r++) {
-            long start = System.nanoTime();
-            last = generate(batch, steps);
-            seconds[r] = (System.nanoTime() - start) / 1e9;
+            for (int i = 0; i < stepCounts.size(); i++) {
+                long start = System.nanoTime();
+                last[i] = generate(batch, stepCounts.get(i));
+                seconds[i][r] = (System.nanoTime() - start) / 1e9;
+            }
         }
-        return new Result(batch, steps, seconds, Arrays.deepHashCode(last.tokens()),
-                FlopCount.generation(model.config(), last.plan(), batch) / 1e9);
+        List<Result> results = new ArrayList<>();
+        for (int i = 0; i < stepCounts.size(); i++) {
+            results.add(new Result(batch, stepCounts.get(i), seconds[i], Arrays.deepHashCode(last[i].tokens()),
+                    FlopCount.generation(model.config(), last[i].plan(), batch) / 1e9));
+        }
+        return results;
     }
 
     private DecodeResult generate(int batch, int steps) {

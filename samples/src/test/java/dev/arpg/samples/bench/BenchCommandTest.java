@@ -73,8 +73,9 @@ class BenchCommandTest {
         System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
         int status;
         try {
-            status = new CommandLine(new BenchCommand()).execute("--model", "tiny", "--quick", "--batches", "1", "--steps-list", "4,all",
-                    "--train-steps", "0", "--vq-images", "0", "--out", out.toString());
+            status = new CommandLine(new BenchCommand()).execute("--model", "tiny", "--quick", "--batches", "1",
+                    "--steps-list", "4,all", "--repeats", "2", "--train-steps", "0", "--vq-images", "0",
+                    "--out", out.toString());
         } finally {
             System.setOut(stdout);
         }
@@ -85,6 +86,8 @@ class BenchCommandTest {
         JsonObject parallel = runs.get(0).getAsJsonObject();
         JsonObject oneToken = runs.get(1).getAsJsonObject();
         assertThat(oneToken.get("oneTokenPerStep").getAsBoolean()).isTrue();
+        assertThat(parallel.getAsJsonArray("seconds")).hasSize(2);
+        assertThat(oneToken.getAsJsonArray("seconds")).hasSize(2);
         assertThat(oneToken.has("speedUpOverOneTokenPerStep")).isFalse();
         double speedUp = parallel.get("speedUpOverOneTokenPerStep").getAsDouble();
         assertThat(speedUp).isCloseTo(oneToken.get("secondsPerImage").getAsDouble()
