@@ -104,7 +104,8 @@ final class ResidentCode {
         }
     }
 
-    private static List<String> smaps() {
+    /** @return the lines of this process's {@code /proc/self/smaps} */
+    static List<String> smaps() {
         try {
             return Files.readAllLines(Path.of("/proc/self/smaps"));
         } catch (IOException e) {

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -58,7 +56,7 @@ class ResidentCodeTest {
     }
 
     @Test
-    void droppedCodeLeavesMemoryAndComesBackWhenItRunsWithTheSameResults() throws IOException {
+    void droppedCodeLeavesMemoryAndComesBackWhenItRunsWithTheSameResults() {
         if (!System.getProperty("os.name").equals("Linux")) {
             assertThat(Engines.prepare()).contains("libtorch's code left in memory (needs Linux and the foreign API)");
             return;
@@ -82,8 +80,8 @@ class ResidentCodeTest {
         }
     }
 
-    private static long residentCode(Path library) throws IOException {
-        return ResidentCode.droppable(Files.readAllLines(Path.of("/proc/self/smaps")), library).stream()
+    private static long residentCode(Path library) {
+        return ResidentCode.droppable(ResidentCode.smaps(), library).stream()
                 .mapToLong(ResidentCode.Mapping::residentBytes).sum();
     }
 }
