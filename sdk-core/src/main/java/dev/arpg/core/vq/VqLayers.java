@@ -90,50 +90,76 @@ final class VqLayers {
 
     /**
      * GroupNorm({@value VqConfig#NORM_GROUPS} groups, eps {@value VqConfig#NORM_EPS}) with affine
-     * {@code name}. Outside a gradient collector (decoding images) the last three steps run in
-     * place on the op's own intermediates, the squares are freed once averaged and the result is
-     * the only handle on its values (closing it frees them): the same values, four fewer full-size
-     * arrays held.
+     * {@code name}, into a new array: {@code x} is left as it was. Outside a gradient collector
+     * (decoding images) the normalisation runs in place on the centred copy and the squares are
+     * freed once averaged.
      */
     NDArray groupNorm(NDArray x, String name) {
+        return normalize(x, name, false);
+    }
+
+    /**
+     * {@link #groupNorm} in {@code x}'s own memory, for an activation the pass needs no more:
+     * outside a gradient collector {@code x}'s values are overwritten and the result shares its
+     * memory (closing {@code x} frees only its handle); while recording, a new array as above.
+     */
+    NDArray groupNormInPlace(NDArray x, String name) {
+        return normalize(x, name, !Autograd.isRecording());
+    }
+
+    private NDArray normalize(NDArray x, String name, boolean overwrite) {
         Shape s = x.getShape();
         NDArray weight = params.get(name + ".weight");
         NDArray bias = params.get(name + ".bias");
         NDArray g = x.reshape(s.get(0), VqConfig.NORM_GROUPS, -1);
-        NDArray centered = g.sub(g.mean(new int[] {2}, true));
-        NDArray squares = centered.square();
-        NDArray variance = squares.mean(new int[] {2}, true);
-        NDArray deviation = variance.add((float) VqConfig.NORM_EPS).sqrt();
+        NDArray mean = g.mean(new int[] {2}, true);
         if (Autograd.isRecording()) {
+            NDArray centered = g.sub(mean);
+            NDArray deviation = centered.square().mean(new int[] {2}, true).add((float) VqConfig.NORM_EPS).sqrt();
             return centered.div(deviation).reshape(s).mul(weight).add(bias);
         }
-        squares.close();
-        NDArray normed = centered.divi(deviation).reshape(s).muli(weight).addi(bias);
-        centered.close();
-        return normed;
-    }
-
-    /** {@code x * sigmoid(x)}; in place on the sigmoid outside a gradient collector. */
-    static NDArray swish(NDArray x) {
-        return Autograd.isRecording() ? x.mul(Activation.sigmoid(x)) : Activation.sigmoid(x).muli(x);
-    }
-
-    /** norm1, swish, conv1, norm2, swish, conv2, plus the input (through {@code nin_shortcut} if present). */
-    NDArray resBlock(NDArray x, String prefix) {
-        NDArray h = normSwishConv(x, prefix + "norm1", prefix + "conv1");
-        h = consumed(h, v -> normSwishConv(v, prefix + "norm2", prefix + "conv2"));
-        NDArray shortcut = params.containsKey(prefix + "nin_shortcut.weight") ? conv(x, prefix + "nin_shortcut") : x;
-        return shortcut.add(h);
-    }
-
-    /** GroupNorm, swish, convolution; outside a gradient collector the norm is freed before the convolution. */
-    private NDArray normSwishConv(NDArray x, String norm, String conv) {
-        NDArray normed = groupNorm(x, norm);
-        NDArray activated = swish(normed);
-        if (!Autograd.isRecording()) {
-            normed.close();
+        NDArray centered = overwrite ? g.subi(mean) : g.sub(mean);
+        NDArray deviation;
+        try (NDArray squares = centered.square()) {
+            deviation = squares.mean(new int[] {2}, true).addi((float) VqConfig.NORM_EPS).sqrt();
         }
-        return conv(activated, conv);
+        return centered.divi(deviation).reshape(s).muli(weight).addi(bias);
+    }
+
+    /**
+     * {@code x * sigmoid(x)}; outside a gradient collector in {@code x}'s own memory (callers pass
+     * an activation the pass made and needs no more).
+     */
+    static NDArray swish(NDArray x) {
+        if (Autograd.isRecording()) {
+            return x.mul(Activation.sigmoid(x));
+        }
+        try (NDArray sigmoid = Activation.sigmoid(x)) {
+            return x.muli(sigmoid);
+        }
+    }
+
+    /**
+     * norm1, swish, conv1, norm2, swish, conv2, plus the input (through {@code nin_shortcut} if
+     * present). Outside a gradient collector conv1's output is normalised in place and the input
+     * is added onto conv2's output, so at 256 px a block holds three full-size arrays besides the
+     * convolution's own buffers where it held five (docs/benchmarks.md, session 24).
+     */
+    NDArray resBlock(NDArray x, String prefix) {
+        NDArray h = swishConv(groupNorm(x, prefix + "norm1"), prefix + "conv1");
+        h = consumed(h, v -> swishConv(groupNormInPlace(v, prefix + "norm2"), prefix + "conv2"));
+        NDArray shortcut = params.containsKey(prefix + "nin_shortcut.weight") ? conv(x, prefix + "nin_shortcut") : x;
+        return Autograd.isRecording() ? shortcut.add(h) : h.addi(shortcut);
+    }
+
+    /** Swish of a norm the pass made, then convolution; outside a gradient collector the norm is freed once convolved. */
+    private NDArray swishConv(NDArray normed, String conv) {
+        NDArray activated = swish(normed);
+        NDArray out = conv(activated, conv);
+        if (!Autograd.isRecording()) {
+            activated.close();
+        }
+        return out;
     }
 
     /** Single-head self-attention over all positions, scale 1/sqrt(channels), plus the input. */

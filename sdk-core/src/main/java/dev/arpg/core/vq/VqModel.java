@@ -339,7 +339,7 @@ public final class VqModel implements AutoCloseable {
     /** {@code norm_out} (recorded before the swish), swish, {@code conv_out}. */
     private NDArray tail(NDArray h, String prefix, ActivationRecorder recorder) {
         NDArray normed = record(recorder, prefix + "norm_out",
-                VqLayers.consumed(h, v -> layers.groupNorm(v, prefix + "norm_out")));
+                VqLayers.consumed(h, v -> layers.groupNormInPlace(v, prefix + "norm_out")));
         return record(recorder, prefix + "conv_out",
                 VqLayers.consumed(normed, v -> layers.conv(VqLayers.swish(v), prefix + "conv_out")));
     }
