@@ -25,9 +25,10 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure generation, training, memory and the machine's matmul speed.")
 public final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--model", defaultValue = "tiny", paramLabel = "NAME|FILE",
-            description = "tiny (golden arpg-tiny), arpg-l (random ARPG-L-size weights) or a weight file."
-                    + " Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--model", defaultValue = BenchModels.EMBEDDED, paramLabel = "NAME|DIR|FILE",
+            description = "embedded (the model that comes with the SDK), arpg-l (random ARPG-L-size weights),"
+                    + " tiny (the reference's arpg-tiny from this project's golden files), a bundle directory"
+                    + " or a weight file. Default: ${DEFAULT-VALUE}.")
     String model;
 
     @Option(names = "--preset", paramLabel = "NAME",
@@ -81,13 +82,13 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        validate();
+        BenchModels.Source source = validate();
         useAllCores();
         BenchReport report = new BenchReport(model);
         try (NDManager root = Engines.newRootManager()) {
             report.engine(Engines.prepare());
             report.matmulBefore(MachineProbe.matmulGflops(root, 10));
-            try (ArpgTransformer transformer = BenchModels.load(model, preset, seed, root)) {
+            try (ArpgTransformer transformer = BenchModels.load(source, seed, root)) {
                 report.model(transformer.config(), BenchModels.weightBytes(transformer), MachineProbe.rssBytes(),
                         MachineProbe.peakRssBytes());
                 report.decodingProducts(transformer.prepareForDecoding() ? "oneDNN, blocked weights"
@@ -124,8 +125,8 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Rejects counts that cannot be measured before anything is loaded or timed. */
-    private void validate() {
+    /** Rejects counts that cannot be measured and models that cannot be found, before anything is loaded or timed. */
+    private BenchModels.Source validate() {
         require(repeats >= 1, "--repeats must be >= 1, got " + repeats);
         require(trainWarmUp >= 0, "--train-warm-up must be >= 0, got " + trainWarmUp);
         require(trainSteps == null || trainSteps >= 0, "--train-steps must be >= 0, got " + trainSteps);
@@ -139,6 +140,7 @@ public final class BenchCommand implements Callable<Integer> {
                         "--steps-list takes positive step counts or 'all', got '" + s + "'");
             }
         }
+        return BenchModels.source(model, preset);
     }
 
     private static void require(boolean ok, String message) {

@@ -19,7 +19,7 @@ import java.util.List;
  * copied once per process into a temporary directory that is deleted on exit (the runnable jar),
  * because weights are read from files by position and a jar entry is not a file.
  */
-final class EmbeddedModel {
+public final class EmbeddedModel {
     /** Class-path folder of the bundle. */
     static final String RESOURCE = "models/shapes/";
 
@@ -28,8 +28,13 @@ final class EmbeddedModel {
     private EmbeddedModel() {
     }
 
-    /** @return the embedded bundle (unpacked at most once per process) */
-    static synchronized ModelBundle bundle() {
+    /**
+     * The embedded bundle, unpacked at most once per process.
+     *
+     * @return the bundle
+     * @throws ModelLoadException if the class path lacks it
+     */
+    public static synchronized ModelBundle bundle() {
         if (directory == null) {
             directory = directory(EmbeddedModel.class.getClassLoader());
         }

@@ -21,7 +21,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
-/** A quick {@code bench} run on the tiny model: the JSON has every field, with positive numbers. */
+/**
+ * Quick {@code bench} runs on the small models: the JSON has every field, with positive numbers; the
+ * model names, bundles and the errors of a model that cannot be measured.
+ */
 class BenchCommandTest {
     /** One intra-op thread: the tiny model gains nothing from more, and tests share the cores. */
     @BeforeAll
@@ -97,6 +100,70 @@ class BenchCommandTest {
         JsonObject memory = json.getAsJsonObject("memory");
         assertThat(memory.get("peakRssBatch1OverWeightsBytes").getAsLong()).isEqualTo(
                 memory.get("peakRssBatch1Bytes").getAsLong() - json.get("weightBytes").getAsLong());
+    }
+
+    @Test
+    void measuresTheEmbeddedModelByDefaultWithoutTheGoldenFiles(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("bench.json");
+        int status = withGoldenDir(dir.resolve("no-golden-files"), () -> new CommandLine(new BenchCommand()).execute(
+                "--quick", "--batches", "1", "--steps-list", "4", "--train-steps", "0", "--vq-images", "0",
+                "--out", out.toString()));
+        assertThat(status).isZero();
+
+        JsonObject json = JsonParser.parseString(Files.readString(out)).getAsJsonObject();
+        assertThat(json.get("model").getAsString()).isEqualTo("embedded");
+        JsonObject config = json.getAsJsonObject("config");
+        assertThat(config.get("dim").getAsInt()).isEqualTo(192);
+        assertThat(config.get("vocabSize").getAsInt()).isEqualTo(512);
+        assertThat(json.getAsJsonArray("generation").get(0).getAsJsonObject().get("secondsPerImage").getAsDouble())
+                .isPositive();
+    }
+
+    @Test
+    void measuresABundleDirectory(@TempDir Path dir) throws Exception {
+        Path bundle = Path.of(getClass().getClassLoader().getResource("models/shapes/bundle.json").toURI()).getParent();
+        Path out = dir.resolve("bench.json");
+        int status = new CommandLine(new BenchCommand()).execute("--model", bundle.toString(), "--quick",
+                "--batches", "1", "--steps-list", "4", "--train-steps", "0", "--vq-images", "0", "--out", out.toString());
+        assertThat(status).isZero();
+
+        JsonObject json = JsonParser.parseString(Files.readString(out)).getAsJsonObject();
+        assertThat(json.get("model").getAsString()).isEqualTo(bundle.toString());
+        assertThat(json.getAsJsonObject("config").get("layers").getAsInt()).isEqualTo(6);
+    }
+
+    @Test
+    void tinyWithoutTheGoldenFilesSaysWhereItLookedAndWhatComesWithTheSdk(@TempDir Path dir) {
+        Path golden = dir.resolve("no-golden-files");
+        BenchCommand bench = new BenchCommand();
+        new CommandLine(bench).parseArgs("--model", "tiny", "--quick", "--out", dir.resolve("bench.json").toString());
+
+        assertThatThrownBy(() -> withGoldenDir(golden, bench::call)).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining(golden.resolve("arpg-tiny").resolve("state_dict.safetensors").toString())
+                .hasMessageContaining("--model embedded");
+    }
+
+    @Test
+    void aPresetForAModelThatBringsItsOwnSizesIsRefused(@TempDir Path dir) {
+        BenchCommand bench = new BenchCommand();
+        new CommandLine(bench).parseArgs("--preset", "ARPG-L", "--quick", "--out", dir.resolve("bench.json").toString());
+
+        assertThatThrownBy(bench::call).isInstanceOf(InvalidRequestException.class)
+                .hasMessage("--preset names the sizes of a weight file that records none; embedded brings its own");
+    }
+
+    private static <T> T withGoldenDir(Path dir, java.util.concurrent.Callable<T> call) throws Exception {
+        String before = System.getProperty("arpg.golden.dir");
+        System.setProperty("arpg.golden.dir", dir.toString());
+        try {
+            return call.call();
+        } finally {
+            if (before == null) {
+                System.clearProperty("arpg.golden.dir");
+            } else {
+                System.setProperty("arpg.golden.dir", before);
+            }
+        }
     }
 
     @ParameterizedTest
