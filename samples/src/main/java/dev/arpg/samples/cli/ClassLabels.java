@@ -10,7 +10,7 @@ final class ClassLabels {
     }
 
     /**
-     * Resolves each value: a number is a label as it is (the generator checks its range), anything
+     * Resolves each value: a number is a label as it is (its range is the model's to check), anything
      * else must be one of the model's class names (case-insensitive).
      *
      * @param values the values as given

@@ -116,15 +116,19 @@ abstract class GenerationCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ModelBundle bundle = model.bundle();
+        // The whole request first, so that a bad option or a missing image stops before the model loads.
         int[] labels = ClassLabels.resolve(classes, bundle.classNames());
+        for (int label : labels) {
+            bundle.arpg().config().classTokenId(label);
+        }
+        GenerationRequest.Builder builder = GenerationRequest.builder().classLabels(labels)
+                .imagesPerLabel(perLabel).sampling(settings(bundle.recommendedSampling()))
+                .controlGuidance(controlGuidance);
+        conditions.forEach(spec -> builder.condition(ConditionOption.parse(spec)));
+        configure(builder);
+        GenerationRequest request = builder.build();
         try (Generator generator = Arpg.load(bundle, model.device, new LoadingProgress())) {
-            GenerationRequest.Builder builder = GenerationRequest.builder().classLabels(labels)
-                    .imagesPerLabel(perLabel).sampling(settings(generator.recommendedSampling()))
-                    .controlGuidance(controlGuidance);
-            conditions.forEach(spec -> builder.condition(ConditionOption.parse(spec)));
-            configure(builder);
-            GenerationResult result = generator.generate(builder.build(), new DecodingProgress(),
-                    new CancellationToken());
+            GenerationResult result = generator.generate(request, new DecodingProgress(), new CancellationToken());
             Files.createDirectories(out);
             String stem = "arpg-" + result.seed();
             for (int i = 0; i < result.images().size(); i++) {

@@ -148,4 +148,24 @@ class ArpgCliTest {
         assertThat(badClass.status()).isEqualTo(1);
         assertThat(badClass.err()).contains("class label 12 is outside [0, 10)").contains("\tat ");
     }
+
+    @Test
+    void aBadRequestStopsBeforeTheModelLoads() {
+        String[][] requests = {
+            {"generate", "--steps", "0"},
+            {"generate", "--class", "6"},
+            {"generate", "--guidance", "-1"},
+            {"generate", "--n", "0"},
+            {"control", "--condition", "canny=" + tmp.resolve("none.png")},
+            {"inpaint", "--image", tmp.resolve("none.png").toString(), "--mask", tmp.resolve("none.png").toString()},
+        };
+        String[] messages = {"steps must be >= 1, got 0", "class label 6 is outside [0, 6)",
+            "guidance must be finite and >= 0, got -1.0", "imagesPerLabel must be >= 1, got 0",
+            "cannot read the control image", "cannot read the image"};
+        for (int i = 0; i < requests.length; i++) {
+            Run r = run(requests[i]);
+            assertThat(r.status()).as(String.join(" ", requests[i])).isEqualTo(1);
+            assertThat(r.err()).as(String.join(" ", requests[i])).contains(messages[i]).doesNotContain("loading [");
+        }
+    }
 }
