@@ -389,16 +389,22 @@ public final class OneDnn {
     }
 
     /**
-     * The rows a product runs with: at least 4 (1-2 rows stream the weights no faster than 4), up to
-     * 16 the next power of two, above it the next multiple of 8. Every oneDNN primitive holds its own
-     * generated code (~0.3 MB each here), so primitives for every row count a generation meets took
-     * ~20 MB at batch 1; on these buckets about 40 %. Above 16 rows a product is bound by arithmetic
-     * more than by the weights' streaming, so padding there costs in proportion (24 rows take 15-25 %
-     * less time than 32), and batch 1 meets as many buckets with multiples of 8 as with 16.
+     * The rows a product runs with: at least 4 (1-2 rows stream the weights no faster than 4), 5-6
+     * as 6, up to 16 the next power of two, above it the next multiple of 8. Every oneDNN primitive
+     * holds its own generated code (~0.3 MB each here), so primitives for every row count a
+     * generation meets took ~20 MB at batch 1; on these buckets about 45 %. Above 16 rows a product
+     * is bound by arithmetic more than by the weights' streaming, so padding there costs in
+     * proportion (24 rows take 15-25 % less time than 32), and batch 1 meets as many buckets with
+     * multiples of 8 as with 16. Six rows are batch 1's three-token steps, half of a 64-step
+     * generation: run as 6 rather than 8 they took 2.6 ms (~7 %) less each over 16 alternating
+     * rounds (docs/benchmarks.md, session 24).
      */
     private static long paddedRows(long rows) {
         if (rows > 16) {
             return (rows + 7) / 8 * 8;
+        }
+        if (rows == 5 || rows == 6) {
+            return 6;
         }
         long padded = 4;
         while (padded < rows) {
