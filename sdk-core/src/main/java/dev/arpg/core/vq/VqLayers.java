@@ -91,8 +91,8 @@ final class VqLayers {
     /**
      * GroupNorm({@value VqConfig#NORM_GROUPS} groups, eps {@value VqConfig#NORM_EPS}) with affine
      * {@code name}, into a new array: {@code x} is left as it was. Outside a gradient collector
-     * (decoding images) the normalisation runs in place on the centred copy and the squares are
-     * freed once averaged.
+     * (decoding images) the normalisation runs in place on the centred copy, the squares are freed
+     * once averaged and the result is the only handle on its values (closing it frees them).
      */
     NDArray groupNorm(NDArray x, String name) {
         return normalize(x, name, false);
@@ -123,7 +123,9 @@ final class VqLayers {
         try (NDArray squares = centered.square()) {
             deviation = squares.mean(new int[] {2}, true).addi((float) VqConfig.NORM_EPS).sqrt();
         }
-        return centered.divi(deviation).reshape(s).muli(weight).addi(bias);
+        NDArray normed = centered.divi(deviation).reshape(s).muli(weight).addi(bias);
+        centered.close(); // the result is then the only handle on values the norm made: closing it frees them
+        return normed;
     }
 
     /**

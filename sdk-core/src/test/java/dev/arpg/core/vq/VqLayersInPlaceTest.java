@@ -8,8 +8,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.arpg.core.engine.Engines;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +34,21 @@ class VqLayersInPlaceTest {
             NDArray normed = layers.groupNormInPlace(x, "b.norm1");
             assertThat(normed.contentEquals(expected)).isTrue();
             assertThat(x.contentEquals(expected)).as("the input now holds the norm").isTrue();
+        }
+    }
+
+    @Test
+    void closingANormFreesTheValuesItMade() {
+        try (NDManager root = Engines.newRootManager();
+                NDManager request = root.newSubManager()) {
+            VqLayers layers = new VqLayers(params(root));
+            NDArray x = input(request);
+            Set<NDArray> before = Collections.newSetFromMap(new IdentityHashMap<>());
+            before.addAll(request.getManagedArrays());
+            layers.groupNorm(x, "b.norm1").close();
+            // What the norm left of x's size: only the reshaped views of x it took, nothing holding its values.
+            assertThat(request.getManagedArrays()).filteredOn(a -> !before.contains(a) && a.size() == x.size())
+                    .allSatisfy(a -> assertThat(a.reshape(x.getShape()).contentEquals(x)).isTrue());
         }
     }
 
