@@ -104,7 +104,7 @@ final class VqLayers {
      * memory (closing {@code x} frees only its handle); while recording, a new array as above.
      */
     NDArray groupNormInPlace(NDArray x, String name) {
-        return normalize(x, name, !Autograd.isRecording());
+        return normalize(x, name, true);
     }
 
     private NDArray normalize(NDArray x, String name, boolean overwrite) {
